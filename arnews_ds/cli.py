@@ -1,0 +1,104 @@
+"""The `arnews-ds` command line (DESIGN §9). Heavy imports live inside the handlers so `--help` is instant."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, never a traceback."""
+
+
+def _cmd_fetch(args) -> int:
+    from .fetch import fetch
+
+    mirror = args.mirror or os.environ.get("ARNEWS_MIRROR")
+    report = fetch(cache=args.cache, mirror=Path(mirror) if mirror else None, progress=not args.quiet)
+    print(report.summary() if hasattr(report, "summary") else report)
+    return 0
+
+
+def _cmd_parse(args) -> int:
+    from .ingest import ingest
+
+    files: list[Path] = []
+    missing = 0
+    for p in map(Path, args.paths):
+        if p.exists():
+            files.append(p)
+        else:
+            print(f"{p}: no such file or folder", file=sys.stderr)
+            missing += 1
+    result = ingest({args.format: files})
+    out = sys.stdout
+    for a in result.articles:
+        out.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
+    for r in result.rejections:
+        print(r.line(), file=sys.stderr)
+    return 2 if (result.rejections or missing) else 0
+
+
+def _raw_dir(args) -> Path:
+    from .fetch import cache_dir
+
+    raw = Path(args.raw_dir) if args.raw_dir else cache_dir()
+    if not raw.is_dir():
+        raise UserError(f"no raw cache at {raw}: run `arnews-ds fetch` first (or pass --raw-dir)")
+    return raw
+
+
+def _cmd_stats(args) -> int:
+    from .ingest import format_accounting, ingest, raw_files
+
+    if args.raw:
+        result = ingest(raw_files(_raw_dir(args)), progress=True)
+        print(format_accounting(result))
+        return 0 if result.balanced else 1
+    raise UserError("dataset stats need a build; use `arnews-ds stats --raw` for the raw accounting")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arnews-ds", description="Arabic news dataset: fetch, parse, build, verify, publish.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("fetch", help="download (or copy from a mirror) and verify the pinned raw files")
+    p.add_argument("--mirror", help="copy from this folder instead of the network (default: $ARNEWS_MIRROR)")
+    p.add_argument("--cache", type=Path, help="raw cache folder (default: $ARNEWS_HOME or the user cache dir)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=_cmd_fetch)
+
+    p = sub.add_parser("parse", help="parse raw files into JSON Lines of Article on stdout")
+    p.add_argument("--format", required=True, choices=_formats())
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=_cmd_parse)
+
+    p = sub.add_parser("stats", help="counts; --raw: per-source accounting of every raw record")
+    p.add_argument("--raw", action="store_true", help="raw accounting: read = kept + merged + rejected")
+    p.add_argument("--raw-dir", help="raw folder laid out like the cache (default: the fetched cache)")
+    p.set_defaults(func=_cmd_stats)
+    return parser
+
+
+def _formats() -> list[str]:
+    # The registry is tiny and stdlib-only, so importing it here keeps the choices in one place.
+    from .sources import SOURCES
+
+    return list(SOURCES)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as e:
+        print(f"arnews-ds: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # noqa: BLE001 - the CLI contract: one line, never a traceback
+        name = type(e).__name__
+        print(f"arnews-ds: {name}: {e}" if name not in ("FetchError",) else f"arnews-ds: {e}", file=sys.stderr)
+        return 1

@@ -1,0 +1,98 @@
+"""Raw files -> merged canonical articles + rejections + the conservation report (DESIGN §4-5)."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .merge import merge_same_id
+from .record import Article, Rejection
+from .sources import SOURCES
+
+
+@dataclass
+class OutletCount:
+    read: int = 0
+    kept: int = 0
+    merged: int = 0
+    rejected: Counter = field(default_factory=Counter)
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == self.kept + self.merged + sum(self.rejected.values())
+
+
+@dataclass
+class Ingest:
+    articles: list[Article]
+    rejections: list[Rejection]
+    # (source format, corpus or "-", outlet or "-") -> counts
+    accounting: dict[tuple[str, str, str], OutletCount]
+
+    @property
+    def balanced(self) -> bool:
+        return all(c.balanced for c in self.accounting.values())
+
+
+def raw_files(raw_dir: Path) -> dict[str, list[Path]]:
+    """The files of each source in a raw cache or mirror laid out as `<folder>/<pattern>`, sorted."""
+    return {name: sorted((raw_dir / spec.folder).glob(spec.pattern)) for name, spec in SOURCES.items()}
+
+
+def iter_records(fmt: str, paths: Iterable[Path], progress: bool = False) -> Iterator[tuple[str, Article | Rejection]]:
+    """Every raw record of every path, as (format, Article | Rejection)."""
+    spec = SOURCES[fmt]
+    paths = list(paths)
+    if progress:
+        from tqdm.auto import tqdm
+
+        paths = tqdm(paths, desc=f"read {fmt}", unit="file", leave=False)
+    for path in paths:
+        for rec in spec.read(Path(path)):
+            yield fmt, rec
+
+
+def ingest(files: dict[str, list[Path]], progress: bool = False) -> Ingest:
+    """Read every file, merge same-id copies per corpus, and account for every raw record."""
+    accounting: dict[tuple[str, str, str], OutletCount] = {}
+    kept_raw: list[tuple[str, Article]] = []
+    rejections: list[Rejection] = []
+
+    def count(fmt: str, corpus: str, outlet: str) -> OutletCount:
+        return accounting.setdefault((fmt, corpus, outlet), OutletCount())
+
+    for fmt, paths in files.items():
+        for _, rec in iter_records(fmt, paths, progress):
+            if isinstance(rec, Rejection):
+                c = count(fmt, "-", rec.outlet or "-")
+                c.read += 1
+                c.rejected[rec.code] += 1
+                rejections.append(rec)
+            else:
+                count(fmt, rec.corpus, rec.outlet).read += 1
+                kept_raw.append((fmt, rec))
+    fmt_of = {a.id: fmt for fmt, a in kept_raw}
+    articles = merge_same_id(a for _, a in kept_raw)
+    for a in articles:
+        c = count(fmt_of[a.id], a.corpus, a.outlet)
+        c.kept += 1
+        c.merged += len(a.provenance) - 1
+    return Ingest(articles, rejections, dict(sorted(accounting.items())))
+
+
+def format_accounting(result: Ingest) -> str:
+    """The `stats --raw` table: per source and outlet, read = kept + merged + rejected (by reason)."""
+    lines = [f"{'source':<14}{'corpus':<14}{'outlet':<17}{'read':>8}{'kept':>8}{'merged':>8}{'rejected':>9}  reasons"]
+    totals: dict[str, OutletCount] = {}
+    for (fmt, corpus, outlet), c in result.accounting.items():
+        reasons = ", ".join(f"{k}={v}" for k, v in sorted(c.rejected.items()))
+        lines.append(f"{fmt:<14}{corpus:<14}{outlet:<17}{c.read:>8}{c.kept:>8}{c.merged:>8}{sum(c.rejected.values()):>9}  {reasons}")
+        t = totals.setdefault(fmt, OutletCount())
+        t.read, t.kept, t.merged = t.read + c.read, t.kept + c.kept, t.merged + c.merged
+        t.rejected.update(c.rejected)
+    lines.append("")
+    for fmt, t in totals.items():
+        status = "ok" if t.balanced else "DOES NOT ADD UP"
+        lines.append(f"{fmt}: read {t.read} = kept {t.kept} + merged {t.merged} + rejected {sum(t.rejected.values())} ({status})")
+    return "\n".join(lines)

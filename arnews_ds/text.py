@@ -1,0 +1,42 @@
+"""Text cleaning (DESIGN §5): storage-side normalization that keeps spelling, plus model-side folding."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TATWEEL = "\u0640"
+# Zero-width characters, bidi controls (LRM/RLM/ALM, embeddings, overrides, isolates), BOM, soft hyphen.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\x0b\x0c"
+_TABLE = {ord(c): None for c in _INVISIBLE + TATWEEL} | {ord(c): " " for c in _SPACES}
+_RUNS = re.compile(r" {2,}")
+
+
+def clean_text(text: str | None) -> str:
+    """Clean a multi-line text: NFC, spaces, invisibles, tatweel; lines stripped, blank lines kept."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.translate(_TABLE)
+    text = "\n".join(_RUNS.sub(" ", line).strip() for line in text.split("\n"))
+    return text.strip("\n")
+
+
+def clean_line(text: str | None) -> str:
+    """Clean a one-line field (title, byline, caption): newlines become spaces."""
+    return _RUNS.sub(" ", clean_text(text).replace("\n", " ")).strip()
+
+
+def clean_body(text: str | None) -> str:
+    """Clean a body: paragraphs (non-blank lines) joined by a single newline."""
+    return "\n".join(line for line in clean_text(text).split("\n") if line)
+
+
+# ---- model-side normalization (used by baselines and dedup, never for stored text) ----
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+
+
+def normalize_for_model(text: str) -> str:
+    """Fold alef/yaa/taa-marbuta variants and drop diacritics; lower-case Latin."""
+    return _DIACRITICS.sub("", clean_text(text)).translate(_FOLD).lower()
