@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _formats() -> list[str]:
     # The registry is tiny and stdlib-only, so importing it here keeps the choices in one place.
-    from .sources import SOURCES
+    from .sources.registry import SOURCES
 
     return list(SOURCES)
 

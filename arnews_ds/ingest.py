@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .merge import merge_same_id
 from .record import Article, Rejection
-from .sources import SOURCES
+from .sources.registry import SOURCES
 
 
 @dataclass

@@ -1,0 +1,92 @@
+"""Annotation files (DESIGN §7): load, validate, and join them to articles. Pure data in `annotations/`."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ANNOTATIONS = REPO_ROOT / "annotations"
+UNMAPPED = "unmapped"
+WHOLE_OUTLET = "*"  # a category_map row that covers every article of a single-topic outlet
+PURITY_FLOOR = 0.70
+
+
+class AnnotationError(ValueError):
+    """An annotation file breaks its schema (unknown label, duplicate key, unknown id, ...)."""
+
+
+@dataclass(frozen=True)
+class Label:
+    slug: str
+    ar: str
+    en: str
+    definition: str
+
+
+def load_taxonomy(root: Path = ANNOTATIONS) -> list[Label]:
+    import yaml
+
+    data = yaml.safe_load((root / "taxonomy.yaml").read_text(encoding="utf-8"))
+    labels = [Label(d["slug"], d["ar"], d["en"], " ".join(d["definition"].split())) for d in data["labels"]]
+    slugs = [l.slug for l in labels]
+    if len(set(slugs)) != len(slugs) or not 6 <= len(slugs) <= 10:
+        raise AnnotationError(f"taxonomy.yaml: need 6-10 unique labels, got {slugs}")
+    return labels
+
+
+def read_table(path: Path, required: tuple[str, ...], delimiter: str) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=delimiter))
+    missing = [c for c in required if rows and c not in rows[0]]
+    if missing:
+        raise AnnotationError(f"{path.name}: missing columns {missing}")
+    for i, row in enumerate(rows, start=2):
+        if not row.get("annotator") or not row.get("method"):
+            raise AnnotationError(f"{path.name}:{i}: every row needs annotator and method")
+    return rows
+
+
+MAP_COLUMNS = ("corpus", "outlet", "source_category", "candidate_label", "purity", "n_read", "label", "sample_ids",
+               "annotator", "method")
+
+
+def load_category_map(root: Path = ANNOTATIONS, labels: list[str] | None = None) -> dict[tuple[str, str, str], str]:
+    """(corpus, outlet, source_category) -> label or `unmapped`; checks purity floor and duplicate keys."""
+    labels = labels or [l.slug for l in load_taxonomy(root)]
+    out: dict[tuple[str, str, str], str] = {}
+    for i, row in enumerate(read_table(root / "category_map.csv", MAP_COLUMNS, ","), start=2):
+        key = (row["corpus"], row["outlet"], row["source_category"])
+        if key in out:
+            raise AnnotationError(f"category_map.csv:{i}: duplicate key {key}")
+        label = row["label"]
+        if label != UNMAPPED and label not in labels:
+            raise AnnotationError(f"category_map.csv:{i}: unknown label {label!r}")
+        if label != UNMAPPED and float(row["purity"]) < PURITY_FLOOR:
+            raise AnnotationError(f"category_map.csv:{i}: {key} mapped with purity {row['purity']} < {PURITY_FLOOR}")
+        out[key] = label
+    return out
+
+
+def silver_topic(corpus: str, outlet: str, categories, cmap: dict[tuple[str, str, str], str]) -> str | None:
+    """The mapped label when the article's categories agree on exactly one; None when unmapped or conflicting."""
+    found = {cmap.get((corpus, outlet, c), UNMAPPED) for c in categories}
+    found.add(cmap.get((corpus, outlet, WHOLE_OUTLET), UNMAPPED))
+    found.discard(UNMAPPED)
+    return found.pop() if len(found) == 1 else None
+
+
+EXCLUSION_COLUMNS = ("id", "task", "reason", "annotator", "method")
+
+
+def load_exclusions(root: Path = ANNOTATIONS) -> dict[str, dict[str, str]]:
+    """task -> {id: reason}; task `all` applies to every config."""
+    out: dict[str, dict[str, str]] = {}
+    for i, row in enumerate(read_table(root / "exclusions.tsv", EXCLUSION_COLUMNS, "\t"), start=2):
+        bucket = out.setdefault(row["task"], {})
+        if row["id"] in bucket:
+            raise AnnotationError(f"exclusions.tsv:{i}: duplicate ({row['id']}, {row['task']})")
+        bucket[row["id"]] = row["reason"]
+    return out

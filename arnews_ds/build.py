@@ -1,0 +1,106 @@
+"""`arnews-ds build`: verified raw cache + annotations + frozen splits -> parquet per config/split, card, manifest.
+
+Pure table making (`make_tables`) sits between two I/O edges (`build` reads, `write_dataset` writes).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import annotations as ann
+from .record import Article
+from .tasks import TASKS, features
+from .version import __version__
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+SPLITS_DIR = REPO_ROOT / "splits" / f"v{__version__.split('.')[0]}"
+EXPECTED_STATS = PACKAGE_DIR / "expected_stats.json"
+
+
+class BuildError(RuntimeError):
+    """The inputs cannot make a valid dataset (missing split assignment, bad annotation, ...)."""
+
+
+@dataclass
+class Tables:
+    rows: dict[str, dict[str, list[dict]]]  # config -> split -> rows (sorted by id)
+    label_names: list[str]
+    stats: dict = field(default_factory=dict)
+
+
+def _article_row(a: Article, split: str) -> dict:
+    d = a.to_dict()
+    del d["related"], d["provenance"]
+    d["split"] = split
+    return d
+
+
+def make_tables(articles: list[Article], assignment: dict[str, str], cmap: dict, label_names: list[str],
+                exclusions: dict[str, dict[str, str]]) -> Tables:
+    """Rows of every config; raises BuildError when a kept article has no split (run scripts/make_splits.py)."""
+    missing = [a.id for a in articles if a.id not in assignment]
+    if missing:
+        raise BuildError(f"{len(missing)} article ids have no split assignment (e.g. {missing[0]}): "
+                         "run `python scripts/make_splits.py` to assign new ids")
+    excluded_all = exclusions.get("all", {})
+    rows: dict[str, dict[str, list[dict]]] = {name: {s: [] for s in spec.splits} for name, spec in TASKS.items()}
+    topic_stats = Counter()
+    for a in sorted(articles, key=lambda a: a.id):
+        if a.id in excluded_all:
+            continue
+        split = assignment[a.id]
+        rows["articles"]["all"].append(_article_row(a, split))
+        rows["corpus"]["corpus"].append({"_id": a.id, "title": a.title, "text": a.body})
+        label = ann.silver_topic(a.corpus, a.outlet, a.source_categories, cmap)
+        if label is not None and a.id not in exclusions.get("topic", {}):
+            rows["topic"][split].append({"id": a.id, "title": a.title, "text": a.body,
+                                         "label": label_names.index(label), "outlet": a.outlet})
+        elif label is None and len({cmap.get((a.corpus, a.outlet, c)) for c in a.source_categories} - {None, ann.UNMAPPED}) > 1:
+            topic_stats["conflicting_labels"] += 1
+        if a.title and a.id not in exclusions.get("headline", {}):
+            rows["headline"][split].append({"id": a.id, "text": a.body, "headline": a.title, "outlet": a.outlet})
+    return Tables(rows, label_names, {"topic_conflicting_labels": topic_stats["conflicting_labels"]})
+
+
+def table_stats(tables: Tables) -> dict:
+    """Counts per config/split, per label (topic) and per corpus/outlet (articles): the committed expectations."""
+    out: dict = {"version": __version__, "configs": {}}
+    for config, splits in tables.rows.items():
+        out["configs"][config] = {s: len(r) for s, r in splits.items()}
+    out["topic_labels"] = {
+        s: dict(sorted(Counter(tables.label_names[r["label"]] for r in rs).items()))
+        for s, rs in tables.rows["topic"].items()
+    }
+    arts = tables.rows["articles"]["all"]
+    out["outlets"] = dict(sorted(Counter(f"{r['corpus']}/{r['outlet']}/{r['split']}" for r in arts).items()))
+    out.update(tables.stats)
+    return out
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_dataset(tables: Tables, out: Path) -> dict[str, str]:
+    """Write one parquet file per config/split (rows sorted by id, fixed compression): returns path -> sha256."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    manifest = {}
+    for config, splits in tables.rows.items():
+        schema = features(TASKS[config], tables.label_names).arrow_schema
+        for split, rows in splits.items():
+            path = out / "data" / config / f"{split}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            table = pa.Table.from_pylist(rows, schema=schema)
+            pq.write_table(table, path, compression="zstd", row_group_size=10_000)
+            manifest[str(path.relative_to(out))] = sha256_file(path)
+    return manifest

@@ -1,0 +1,278 @@
+"""Exact and near-duplicate clusters over articles (DESIGN §2 `dedup`, §6 leakage).
+
+Text compared: the body after `normalize_for_model` (alef/yaa/taa-marbuta folding, no diacritics, lower-case
+Latin), cut into word tokens, so spacing, punctuation, diacritics and letter variants never tell copies apart.
+
+- **exact**: identical token sequences (blake2b of the tokens joined by one space).
+- **near**: 3-word shingle sets with true Jaccard >= `threshold`. Candidates come from MinHash + datasketch's
+  `MinHashLSH`; every candidate pair is then verified on the full shingle sets (64-bit shingle hashes), so LSH
+  only decides which pairs get looked at, never which pairs match. Bodies with fewer than `min_shingles`
+  distinct shingles take part in exact dedup only: a few shared words say nothing about copying.
+- Links are merged transitively (union-find), with no outlet restriction, so wire copies across outlets join.
+
+**Representative** of a cluster (its id is the cluster id), the first by: has a title (no `no_title` flag),
+then the longest body (characters), then the earliest `published` (ISO string order; None last), then the
+smallest id. Every other member is linked to it with kind `exact` (same token sequence as the representative)
+or `near` (anything else in the cluster, including copies reached only through another member).
+
+Deterministic: seeded permutations, content hashes that do not depend on PYTHONHASHSEED or input order,
+sorted outputs.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from .record import Article
+from .text import normalize_for_model
+
+THRESHOLD = 0.8
+NUM_PERM = 128
+SHINGLE_SIZE = 3
+MIN_SHINGLES = 5
+SEED = 1
+# datasketch's default banding for t=0.8 (b=9, r=13) finds only ~40% of pairs at J=0.8. Banding tuned for
+# t-0.1 weighted towards recall (b=20, r=6 at t=0.8) finds >99.7% of them; false positives only cost a check.
+LSH_MARGIN = 0.1
+LSH_WEIGHTS = (0.1, 0.9)
+
+_TOKEN = re.compile(r"\w+")
+# Shingles hashed per signature batch: bounds the (batch x num_perm) uint32 matrix to ~32 MB.
+_BATCH = 1 << 16
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A cluster of more than one article: its representative and the other members, each with its link kind."""
+
+    representative: str
+    members: tuple[str, ...]  # sorted, representative excluded
+    kinds: tuple[str, ...]  # `exact` | `near`, aligned with `members`
+
+    @property
+    def kind(self) -> str:
+        """`exact` when every member is an exact copy of the representative, else `near`."""
+        return "exact" if all(k == "exact" for k in self.kinds) else "near"
+
+
+@dataclass(frozen=True)
+class Clusters:
+    cluster_of: dict[str, str]  # every article id -> its representative's id (itself when it is one)
+    link_of: dict[str, str]  # every article id -> `self` (a representative or singleton) | `exact` | `near`
+    clusters: tuple[Cluster, ...]  # clusters with >1 member, sorted by representative id
+
+    @property
+    def n_exact_merged(self) -> int:
+        return sum(k == "exact" for k in self.link_of.values())
+
+    @property
+    def n_near_merged(self) -> int:
+        return sum(k == "near" for k in self.link_of.values())
+
+
+def tokens(body: str) -> list[str]:
+    """The word tokens compared for duplicates: model-normalized, punctuation and spacing dropped."""
+    return _TOKEN.findall(normalize_for_model(body))
+
+
+def exact_key(toks: Sequence[str]) -> bytes:
+    return hashlib.blake2b(" ".join(toks).encode(), digest_size=16).digest()
+
+
+class _TokenHashes(dict):
+    """token -> 64-bit blake2b, computed once per distinct token (a run sees ~1M tokens, ~20M occurrences)."""
+
+    def __missing__(self, tok: str) -> int:
+        value = self[tok] = int.from_bytes(hashlib.blake2b(tok.encode(), digest_size=8).digest(), "little")
+        return value
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    # splitmix64 finalizer: spreads the linear combination of token hashes over all 64 bits.
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+_MULTS = tuple(np.uint64(m) for m in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93))
+
+
+def shingle_hashes(toks: Sequence[str], size: int = SHINGLE_SIZE, cache: dict | None = None) -> np.ndarray:
+    """Sorted distinct 64-bit hashes of the `size`-word shingles (no shingle when fewer than `size` tokens)."""
+    if len(toks) < size:
+        return np.empty(0, dtype=np.uint64)
+    cache = _TokenHashes() if cache is None else cache
+    th = np.fromiter(map(cache.__getitem__, toks), dtype=np.uint64, count=len(toks))
+    n = len(toks) - size + 1
+    acc = np.zeros(n, dtype=np.uint64)
+    for k in range(size):
+        # Position-dependent multipliers keep (a b c) and (c b a) apart; uint64 arithmetic wraps on purpose.
+        acc = acc + th[k : k + n] * _MULTS[k % len(_MULTS)] + np.uint64(k)
+    return np.unique(_mix64(acc))
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    # MurmurHash3's 32-bit finalizer, the pre-mix of datasketch's default `affine32` scheme.
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def minhash_values(h64: np.ndarray) -> np.ndarray:
+    """The 32-bit values fed to MinHash for 64-bit shingle hashes (their high half)."""
+    return (h64 >> np.uint64(32)).astype(np.uint32)
+
+
+def signatures(sets: Sequence[np.ndarray], num_perm: int = NUM_PERM, seed: int = SEED) -> np.ndarray:
+    """MinHash signatures (len(sets) x num_perm, uint32) of non-empty 64-bit shingle-hash sets, vectorized.
+
+    Bit-identical to `datasketch.MinHash(num_perm, seed, hashfunc=int)` updated with `minhash_values(s)`
+    (scheme `affine32`: fmix32, then h -> a*h + b mod 2^32, then the minimum), but over many documents at
+    once: datasketch pays Python overhead per document and, with its default sha1, per shingle.
+    """
+    a, b = MinHash(num_perm=num_perm, seed=seed).permutations  # datasketch's own seeded draw
+    out = np.empty((len(sets), num_perm), dtype=np.uint32)
+    start = 0
+    while start < len(sets):
+        stop, size = start, 0
+        while stop < len(sets) and (size == 0 or size + len(sets[stop]) <= _BATCH):
+            size += len(sets[stop])
+            stop += 1
+        chunk = sets[start:stop]
+        hv = _fmix32(minhash_values(np.concatenate(chunk)))
+        offsets = np.cumsum([0] + [len(s) for s in chunk[:-1]])
+        out[start:stop] = np.minimum.reduceat(hv[:, None] * a[None, :] + b[None, :], offsets, axis=0)
+        start = stop
+    return out
+
+
+def jaccard(x: np.ndarray, y: np.ndarray) -> float:
+    """True Jaccard of two sorted distinct hash arrays."""
+    inter = np.intersect1d(x, y, assume_unique=True).size
+    union = x.size + y.size - inter
+    return inter / union if union else 1.0
+
+
+def representative_key(article: Article) -> tuple:
+    """Sort key of the representative rule (module docstring): smallest key wins."""
+    return (
+        "no_title" in article.flags,
+        -len(article.body),
+        article.published is None,
+        article.published or "",
+        article.id,
+    )
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> bool:
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return False
+        self.parent[max(ri, rj)] = min(ri, rj)
+        return True
+
+
+def near_pairs(
+    sets: Sequence[np.ndarray],
+    threshold: float = THRESHOLD,
+    num_perm: int = NUM_PERM,
+    seed: int = SEED,
+    sigs: np.ndarray | None = None,
+) -> list[tuple[int, int]]:
+    """Candidate pairs (i < j, sorted) of `sets` from MinHashLSH banding; not yet verified."""
+    sigs = signatures(sets, num_perm, seed) if sigs is None else sigs
+    lsh = MinHashLSH(threshold=max(threshold - LSH_MARGIN, 0.05), num_perm=num_perm, weights=LSH_WEIGHTS)
+    sketches = [LeanMinHash(seed=seed, hashvalues=sig, scheme="affine32") for sig in sigs]
+    with lsh.insertion_session() as session:
+        for i, sketch in enumerate(sketches):
+            session.insert(i, sketch, check_duplication=False)
+    pairs = {(i, j) for i, sketch in enumerate(sketches) for j in lsh.query(sketch) if i < j}
+    return sorted(pairs)
+
+
+def find_clusters(
+    articles: Iterable[Article],
+    threshold: float = THRESHOLD,
+    num_perm: int = NUM_PERM,
+    shingle_size: int = SHINGLE_SIZE,
+    min_shingles: int = MIN_SHINGLES,
+    seed: int = SEED,
+) -> Clusters:
+    """Exact and near-duplicate clusters of `articles` (ids must be distinct); see the module docstring."""
+    # Sorting by id first makes every index below independent of the caller's order.
+    arts = sorted(articles, key=lambda a: a.id)
+    ids = [a.id for a in arts]
+    if len(set(ids)) != len(ids):
+        raise ValueError("find_clusters needs distinct article ids")
+    uf = _UnionFind(len(arts))
+
+    # Exact: one group per token sequence; the near stage then sees each group once.
+    keys: list[bytes] = []
+    first_of: dict[bytes, int] = {}
+    cache = _TokenHashes()
+    group_heads: list[int] = []
+    sets: list[np.ndarray] = []
+    for i, art in enumerate(arts):
+        toks = tokens(art.body)
+        key = exact_key(toks)
+        keys.append(key)
+        head = first_of.setdefault(key, i)
+        if head != i:
+            uf.union(head, i)
+            continue
+        shingles = shingle_hashes(toks, shingle_size, cache)
+        if len(shingles) >= min_shingles:
+            group_heads.append(i)
+            sets.append(shingles)
+    del cache
+
+    # Near: verify LSH candidates on the true Jaccard; a pair already joined needs no check.
+    for p, q in near_pairs(sets, threshold, num_perm, seed):
+        i, j = group_heads[p], group_heads[q]
+        if uf.find(i) != uf.find(j) and jaccard(sets[p], sets[q]) >= threshold:
+            uf.union(i, j)
+
+    members: dict[int, list[int]] = {}
+    for i in range(len(arts)):
+        members.setdefault(uf.find(i), []).append(i)
+    cluster_of: dict[str, str] = {}
+    link_of: dict[str, str] = {}
+    clusters: list[Cluster] = []
+    for group in members.values():
+        rep = min(group, key=lambda i: representative_key(arts[i]))
+        others = sorted((i for i in group if i != rep), key=lambda i: ids[i])
+        kinds = tuple("exact" if keys[i] == keys[rep] else "near" for i in others)
+        cluster_of[ids[rep]], link_of[ids[rep]] = ids[rep], "self"
+        for i, kind in zip(others, kinds):
+            cluster_of[ids[i]], link_of[ids[i]] = ids[rep], kind
+        if others:
+            clusters.append(Cluster(ids[rep], tuple(ids[i] for i in others), kinds))
+    clusters.sort(key=lambda c: c.representative)
+    return Clusters(dict(sorted(cluster_of.items())), dict(sorted(link_of.items())), tuple(clusters))
+
+
+def cluster_records(clusters: Clusters) -> list[dict]:
+    """One row per merged article (representative_id, member_id, kind), sorted, for the accounting report."""
+    return [
+        {"representative_id": c.representative, "member_id": m, "kind": k}
+        for c in clusters.clusters
+        for m, k in zip(c.members, c.kinds)
+    ]

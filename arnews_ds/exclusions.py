@@ -1,0 +1,42 @@
+"""Silver exclusion rules for the headline task (a rule, not hand work: method `silver:headline-rule-v1`).
+
+1. `generic_title`: the normalized title is shared by >= GENERIC_MIN articles (weather bulletins, cartoons,
+   fixed column names): a model cannot learn such a headline from the body.
+2. `title_in_body`: the body starts with the title verbatim (after model-side normalization), so copying the first
+   words would score perfectly.
+Articles without a title (flag `no_title`) are left out of the headline task by construction and not listed.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from .record import Article
+from .text import normalize_for_model
+
+METHOD = "silver:headline-rule-v1"
+ANNOTATOR = "arnews_ds.exclusions"
+GENERIC_MIN = 3
+_PUNCT = re.compile(r"[^\w\s]+")
+
+
+def _norm(text: str) -> str:
+    return " ".join(_PUNCT.sub(" ", normalize_for_model(text)).split())
+
+
+def headline_exclusions(articles: Iterable[Article]) -> list[dict[str, str]]:
+    """Rows (id, task, reason, annotator, method) for every article the rules exclude, sorted by id."""
+    titled = [a for a in articles if a.title]
+    counts = Counter(_norm(a.title) for a in titled)
+    rows = []
+    for a in titled:
+        title = _norm(a.title)
+        if counts[title] >= GENERIC_MIN:
+            reason = "generic_title"
+        elif title and _norm(a.body[: len(a.title) * 2 + 20]).startswith(title):
+            reason = "title_in_body"
+        else:
+            continue
+        rows.append({"id": a.id, "task": "headline", "reason": reason, "annotator": ANNOTATOR, "method": METHOD})
+    return sorted(rows, key=lambda r: r["id"])

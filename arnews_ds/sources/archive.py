@@ -1,0 +1,118 @@
+"""Safe, in-memory iteration over archive members and extracted trees (DESIGN §5 hostile input).
+
+Nothing is ever extracted to disk and no link is ever followed: a member with an absolute path, a `..`
+component, or that is a link/device/fifo comes back as an `Entry` with `unsafe` set and no data, so the
+caller can turn it into a rejection. A corrupt or truncated archive raises `ArchiveError` only after every
+member read before the damage has been yielded.
+"""
+from __future__ import annotations
+
+import os
+import stat
+import tarfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+# What a damaged gzip/tar stream can raise mid-read (EOFError: gzip stream cut short; zlib.error: bad deflate data).
+_STREAM_ERRORS = (tarfile.TarError, EOFError, OSError, zlib.error)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One archive member or tree file: its posix path, its bytes (regular files), or why it was refused."""
+
+    path: str
+    data: bytes | None = None
+    unsafe: str | None = None
+    unreadable: str | None = None  # an I/O error on one tree file (the rest of the tree is still read)
+
+
+class ArchiveError(Exception):
+    """The archive as a whole is unreadable (`bad_archive`) or ends early (`truncated`)."""
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def unsafe_name(name: str) -> str | None:
+    """Why a member name could escape its folder (absolute, drive-rooted, `..`), or None when it is safe."""
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return "absolute path"
+    if ".." in PurePosixPath(name.replace("\\", "/")).parts:
+        return "'..' component"
+    return None
+
+
+def _tar_kind_problem(info: tarfile.TarInfo) -> str | None:
+    if info.issym():
+        return "symbolic link"
+    if info.islnk():
+        return "hard link"
+    if info.isdev():
+        return "device or fifo"
+    if not (info.isreg() or info.isdir()):
+        return "special member type"
+    return None
+
+
+def iter_tar(path: str | os.PathLike) -> Iterator[Entry]:
+    """Yield regular files (with bytes) and refused members of a tarball in stored order; directories are skipped."""
+    try:
+        tf = tarfile.open(path, mode="r|*")  # stream mode: one sequential pass, no seeking
+    except _STREAM_ERRORS as exc:
+        raise ArchiveError("bad_archive", f"not a readable tar archive ({exc})") from None
+    current = None
+    try:
+        with tf:
+            for info in tf:
+                current = info.name
+                problem = unsafe_name(info.name) or _tar_kind_problem(info)
+                if problem:
+                    yield Entry(info.name, unsafe=problem)
+                elif info.isreg():
+                    fh = tf.extractfile(info)
+                    yield Entry(info.name, data=fh.read() if fh else b"")
+                current = None
+    except _STREAM_ERRORS as exc:
+        where = f" while reading {current!r}" if current else ""
+        raise ArchiveError("truncated", f"archive is truncated or corrupt{where} ({exc})") from None
+
+
+def iter_tree(root: str | os.PathLike) -> Iterator[Entry]:
+    """Yield files under `root` (names sorted per folder) as `<root name>/<relative path>`, the layout `tar x` leaves.
+
+    Symlinks (to files or folders) are refused, never followed, so the walk cannot leave the tree.
+    """
+    root = Path(root)
+    yield from _walk(root, root.name)
+
+
+def _walk(folder: Path, prefix: str) -> Iterator[Entry]:
+    try:
+        with os.scandir(folder) as it:
+            children = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        yield Entry(prefix, unreadable=f"unreadable folder ({exc.strerror})")
+        return
+    for child in children:
+        rel = f"{prefix}/{child.name}"
+        try:
+            mode = child.stat(follow_symlinks=False).st_mode
+        except OSError as exc:
+            yield Entry(rel, unreadable=exc.strerror or "stat failed")
+            continue
+        if stat.S_ISLNK(mode):
+            yield Entry(rel, unsafe="symbolic link")
+        elif stat.S_ISDIR(mode):
+            yield from _walk(Path(child.path), rel)
+        elif stat.S_ISREG(mode):
+            try:
+                yield Entry(rel, data=Path(child.path).read_bytes())
+            except OSError as exc:
+                yield Entry(rel, unreadable=f"unreadable file ({exc.strerror})")
+        else:
+            yield Entry(rel, unsafe="device, fifo or socket")

@@ -1,0 +1,106 @@
+"""The task registry (DESIGN §8): one `TaskSpec` per HF config; README YAML, Features and card tables derive from it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Field types in a tiny vocabulary that maps onto HF Features (see `features()`).
+STRING, INT, STRINGS, LABEL = "string", "int32", "list<string>", "label"
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    config: str
+    description: str
+    fields: tuple[tuple[str, str, str], ...]  # (name, type, description)
+    splits: tuple[str, ...]
+    main_metric: str | None = None
+    task_category: str | None = None  # HF task_categories value
+    task_id: str | None = None  # HF task_ids value
+
+
+_ARTICLE_FIELDS = (
+    ("id", STRING, "stable 16-hex article id (DESIGN §3); annotations and splits key on it"),
+    ("corpus", STRING, "saudinewsnet | ant-v1.1 | ant-v2.1 | aawsat-pages"),
+    ("outlet", STRING, "outlet slug, e.g. bbc-arabic, okaz"),
+    ("url", STRING, "source URL, null for page dumps"),
+    ("published", STRING, "ISO 8601 date or datetime with offset, at the source's precision; null if unknown"),
+    ("date_kind", STRING, "published | extracted (SaudiNewsNet crawl time, +03:00) | none"),
+    ("title", STRING, "headline as published (cleaned)"),
+    ("lead", STRING, "abstract / standfirst, or null"),
+    ("body", STRING, "article text, paragraphs joined by \\n"),
+    ("byline", STRING, "raw byline as the source gives it"),
+    ("authors", STRINGS, "authors parsed from the byline (agencies included)"),
+    ("dateline", STRING, "city parsed from the byline, or null"),
+    ("source_categories", STRINGS, "the source's own editorial categories (ANT folders, SaudiNewsNet URL sections)"),
+    ("captions", STRINGS, "image captions with their credit"),
+    ("flags", STRINGS, "quality flags, e.g. no_title, bad_time"),
+    ("split", STRING, "train | validation | test: the global assignment shared by all tasks"),
+)
+
+TASKS: dict[str, TaskSpec] = {
+    "articles": TaskSpec(
+        "articles",
+        "Every kept article (after cleaning, merging and de-duplication) with its global split.",
+        _ARTICLE_FIELDS,
+        ("all",),
+    ),
+    "topic": TaskSpec(
+        "topic",
+        "Topic classification into the unified taxonomy (annotations/taxonomy.yaml). Labels are silver "
+        "(source category -> label through annotations/category_map.csv, categories with manually read purity >= 0.7).",
+        (
+            ("id", STRING, "article id"),
+            ("title", STRING, "headline"),
+            ("text", STRING, "article body"),
+            ("label", LABEL, "unified topic label"),
+            ("outlet", STRING, "outlet slug"),
+        ),
+        ("train", "validation", "test"),
+        main_metric="macro_f1",
+        task_category="text-classification",
+        task_id="topic-classification",
+    ),
+    "headline": TaskSpec(
+        "headline",
+        "Headline generation: write the title from the body. Generic recurring titles and titles repeated "
+        "verbatim at the start of the body are excluded (annotations/exclusions.tsv).",
+        (
+            ("id", STRING, "article id"),
+            ("text", STRING, "article body"),
+            ("headline", STRING, "the published title"),
+            ("outlet", STRING, "outlet slug"),
+        ),
+        ("train", "validation", "test"),
+        main_metric="rougeL",
+        task_category="summarization",
+        task_id="news-articles-headline-generation",
+    ),
+    "corpus": TaskSpec(
+        "corpus",
+        "Related-article retrieval corpus (BEIR/MTEB layout): every kept article of every split.",
+        (
+            ("_id", STRING, "article id"),
+            ("title", STRING, "headline"),
+            ("text", STRING, "article body"),
+        ),
+        ("corpus",),
+        main_metric="ndcg_at_10",
+        task_category="text-retrieval",
+        task_id="document-retrieval",
+    ),
+}
+
+
+def features(spec: TaskSpec, label_names: list[str] | None = None):
+    """HF `Features` for a spec (datasets imported lazily)."""
+    import datasets
+
+    out = {}
+    for name, kind, _ in spec.fields:
+        if kind == LABEL:
+            out[name] = datasets.ClassLabel(names=list(label_names or []))
+        elif kind == STRINGS:
+            out[name] = datasets.List(datasets.Value("string"))
+        else:
+            out[name] = datasets.Value(kind)
+    return datasets.Features(out)
