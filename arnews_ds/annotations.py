@@ -70,11 +70,22 @@ def load_category_map(root: Path = ANNOTATIONS, labels: list[str] | None = None)
     return out
 
 
+# Geographic desks file articles of every subject (e.g. France 24 files most sport under internationalNews too):
+# when an article also carries a subject desk, the subject desk's label wins.
+BROAD_CATEGORIES = frozenset({"internationalNews", "middleEast", "localNews"})
+
+
 def silver_topic(corpus: str, outlet: str, categories, cmap: dict[tuple[str, str, str], str]) -> str | None:
     """The mapped label when the article's categories agree on exactly one; None when unmapped or conflicting."""
-    found = {cmap.get((corpus, outlet, c), UNMAPPED) for c in categories}
-    found.add(cmap.get((corpus, outlet, WHOLE_OUTLET), UNMAPPED))
-    found.discard(UNMAPPED)
+    def labels(cats) -> set[str]:
+        found = {cmap.get((corpus, outlet, c), UNMAPPED) for c in cats}
+        found.add(cmap.get((corpus, outlet, WHOLE_OUTLET), UNMAPPED))
+        found.discard(UNMAPPED)
+        return found
+
+    found = labels(categories)
+    if len(found) > 1:
+        found = labels([c for c in categories if c not in BROAD_CATEGORIES]) or found
     return found.pop() if len(found) == 1 else None
 
 

@@ -46,12 +46,9 @@ def make_tables(articles: list[Article], assignment: dict[str, str], cmap: dict,
     if missing:
         raise BuildError(f"{len(missing)} article ids have no split assignment (e.g. {missing[0]}): "
                          "run `python scripts/make_splits.py` to assign new ids")
-    excluded_all = exclusions.get("all", {})
     rows: dict[str, dict[str, list[dict]]] = {name: {s: [] for s in spec.splits} for name, spec in TASKS.items()}
     topic_stats = Counter()
     for a in sorted(articles, key=lambda a: a.id):
-        if a.id in excluded_all:
-            continue
         split = assignment[a.id]
         rows["articles"]["all"].append(_article_row(a, split))
         rows["corpus"]["corpus"].append({"_id": a.id, "title": a.title, "text": a.body})
@@ -104,3 +101,80 @@ def write_dataset(tables: Tables, out: Path) -> dict[str, str]:
             pq.write_table(table, path, compression="zstd", row_group_size=10_000)
             manifest[str(path.relative_to(out))] = sha256_file(path)
     return manifest
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    stats: dict
+    manifest: dict
+    accounting: str
+
+
+def _clear(folder: Path) -> None:
+    import shutil
+
+    if folder.exists():
+        shutil.rmtree(folder)
+
+
+def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expected: bool = False) -> BuildResult:
+    """Ingest -> dedup -> annotations + splits -> parquet, card, figures, manifest in `out`."""
+    from .dedup import cluster_records, find_clusters
+    from .figures import render_figures
+    from .card import card_metadata, render_card, render_tables
+    from .ingest import format_accounting, ingest, move_out, raw_files
+    from .splits import manifest_hash, read_assignment
+
+    steps = ["ingest", "dedup", "tables", "write"]
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(steps), desc="build", unit="step")
+
+    def step(name: str) -> None:
+        if bar:
+            bar.set_postfix_str(name)
+            bar.update(1)
+
+    result = ingest(raw_files(raw), progress=progress)
+    step("ingest")
+    clusters = find_clusters(result.articles)
+    exclusions = ann.load_exclusions()
+    moved = {i: "duplicates" for i, k in clusters.link_of.items() if k != "self"}
+    moved |= {i: "excluded" for i in exclusions.get("all", {}) if i not in moved}
+    kept = move_out(result, moved)
+    step("dedup")
+    labels = ann.load_taxonomy()
+    label_names = [l.slug for l in labels]
+    tables = make_tables(kept, read_assignment(SPLITS_DIR), ann.load_category_map(labels=label_names), label_names,
+                         exclusions)
+    stats = table_stats(tables)
+    stats["dedup"] = {"exact_merged": clusters.n_exact_merged, "near_merged": clusters.n_near_merged,
+                      "clusters": len(clusters.clusters)}
+    stats["balanced"] = result.balanced
+    accounting = format_accounting(result)
+    step("tables")
+    for sub in ("data", "figures"):
+        _clear(out / sub)
+    data_files = write_dataset(tables, out)
+    figures = render_figures(stats, tables.rows["articles"]["all"], out / "figures")
+    dup_rows = cluster_records(clusters)
+    dup_path = out / "data" / "duplicates.tsv"
+    dup_path.write_text("representative_id\tmember_id\tkind\n" + "".join(
+        f"{r['representative_id']}\t{r['member_id']}\t{r['kind']}\n" for r in dup_rows), encoding="utf-8")
+    data_files[str(dup_path.relative_to(out))] = sha256_file(dup_path)
+    body = (REPO_ROOT / "DATASET_CARD.md").read_text(encoding="utf-8")
+    card = render_card(card_metadata(stats, label_names), body, render_tables(stats, accounting, figures))
+    (out / "README.md").write_text(card, encoding="utf-8")
+    manifest = {"version": __version__, "splits_manifest_sha256": manifest_hash(SPLITS_DIR),
+                "files": dict(sorted(data_files.items())), "stats": stats}
+    (out / "data" / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                                                encoding="utf-8")
+    if update_expected:
+        EXPECTED_STATS.write_text(json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    step("write")
+    if bar:
+        bar.close()
+    return BuildResult(out, stats, manifest, accounting)

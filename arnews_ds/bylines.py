@@ -44,7 +44,7 @@ _QUALIFIERS = frozenset({"ولايه", "مدينه", "محافظه", "منطقه
 _MAX_NAME_WORDS = 5
 
 Token = tuple[str, str]
-"""(kind, text); kind is place | wire | outlet | name | marker | filler | unknown | qualified | bad."""
+"""(kind, text); kind is place | city | wire | outlet | name | marker | filler | unknown | qualified | bad."""
 _AUTHOR_KINDS = ("wire", "outlet", "name")
 
 
@@ -103,7 +103,11 @@ def _classify_plain(text: str) -> Token:
 
 
 def _classify(segment: str) -> list[Token]:
-    """Tokens for one segment, expanding the composite shapes `x (places)` and `x من place`."""
+    """Tokens for one segment, expanding the composite shapes `x (places)` and `x من place`.
+
+    Places found by structure (in parentheses, after `من`) are kind `city`: unlike a bare `place` they are never
+    re-read as the newspaper `الرياض`.
+    """
     paren = _PARENS.fullmatch(segment)
     if paren:
         head, inner = paren["head"].strip(), paren["inner"].strip()
@@ -113,14 +117,14 @@ def _classify(segment: str) -> list[Token]:
             return [_classify_plain(head), _classify_plain(inner)]
         kind, text = _classify_plain(head)
         if kind == "place":  # `الحديدة (اليمن)`: a place qualified by its country
-            return [("place", segment)]
+            return [("city", segment)]
         if kind == "unknown":  # a name, or an unlisted place qualified by its country: `_resolve` decides
             return [("qualified", segment)]
-        return [(kind, text), ("place", inner)]
+        return [(kind, text), ("city", inner)]
     found = _FROM.fullmatch(segment)
     if found and _is_place_list(found["place"]):
         kind, text = _classify_plain(found["head"])
-        return [("name" if kind == "unknown" else kind, text), ("place", found["place"])]
+        return [("name" if kind == "unknown" else kind, text), ("city", found["place"])]
     return [_classify_plain(segment)]
 
 
@@ -128,39 +132,46 @@ def _tokens(text: str) -> list[Token]:
     return [t for seg in _SEPARATORS.split(text) if seg for t in _classify(seg)]
 
 
+def _name_and_city(text: str) -> list[Token]:
+    paren = _PARENS.fullmatch(text)
+    return [("name", paren["head"].strip()), ("city", paren["inner"].strip())]
+
+
 def _expand_qualified(tokens: list[Token]) -> list[Token]:
-    """`x (place)` with an unlisted x: a place when another author is credited, else `name (city)`."""
-    has_author = any(k in _AUTHOR_KINDS for k, _ in tokens)
+    """`x (place)` with an unlisted x: one place when the rest credits authors but names no place
+    (`ترير (ألمانيا) - د ب أ`), else `name (city)` (`واس (الرياض)، فلان (الخرمة)`)."""
+    kinds = [k for k, _ in tokens]
+    is_place = any(k in _AUTHOR_KINDS for k in kinds) and not {"place", "city"} & set(kinds)
     out: list[Token] = []
     for kind, text in tokens:
         if kind != "qualified":
             out.append((kind, text))
-        elif has_author:
-            out.append(("place", text))
         else:
-            paren = _PARENS.fullmatch(text)
-            out += [("name", paren["head"].strip()), ("place", paren["inner"].strip())]
+            out += [("city", text)] if is_place else _name_and_city(text)
     return out
+
+
+def _read_newspaper(tokens: list[Token]) -> list[Token]:
+    """`الرياض` is a city and a newspaper: next to another place (`دبي - الرياض`) it is the newspaper."""
+    if sum(k in ("place", "city", "qualified") for k, _ in tokens) < 2:
+        return tokens
+    kinds = _tables()[1]
+    return [("outlet", t) if k == "place" and kinds.get(_key(t)) == "outlet" else (k, t) for k, t in tokens]
 
 
 def _resolve(tokens: list[Token]) -> list[Token] | None:
     """Apply the anchoring rules to a dash/comma sequence; None when the tokens are not explained."""
-    tokens = _expand_qualified(tokens)
+    tokens = _expand_qualified(_read_newspaper(tokens))
     kinds = {k for k, _ in tokens}
     if "bad" in kinds:
         return None
-    # `الرياض` is a city and a newspaper: next to another place (`دبي - الرياض`) it is the newspaper.
-    if sum(k == "place" for k, _ in tokens) > 1:
-        outlets = _tables()[1]
-        tokens = [("outlet", t) if k == "place" and outlets.get(_key(t)) == "outlet" else (k, t) for k, t in tokens]
-        kinds = {k for k, _ in tokens}
     if "unknown" in kinds:
         unknowns = sum(k == "unknown" for k, _ in tokens)
         # Two unlisted segments next to an outlet alone may be a place and a name: no rule tells which.
-        anchored = bool(kinds & ({"place", "marker", "outlet"} if unknowns == 1 else {"place", "marker"}))
+        anchors = {"place", "city", "marker"} | ({"outlet"} if unknowns == 1 else set())
         # After a credit word (`كتب - x`) one word is enough; elsewhere a single word may be an unlisted place.
         min_words = 1 if "marker" in kinds else 2
-        if not anchored or any(k == "unknown" and len(t.split()) < min_words for k, t in tokens):
+        if not kinds & anchors or any(k == "unknown" and len(t.split()) < min_words for k, t in tokens):
             return None
         tokens = [("name", t) if k == "unknown" else (k, t) for k, t in tokens]
     return tokens
@@ -168,12 +179,14 @@ def _resolve(tokens: list[Token]) -> list[Token] | None:
 
 def _resolve_colon(left: str, right: str) -> list[Token] | None:
     """`city: name`: the left slot must be fully listed; the right slot is authors (names need no anchor)."""
-    head = _expand_qualified(_tokens(left))
-    if any(k in ("unknown", "bad", "qualified") for k, _ in head):
+    head = [("city", t) if k == "qualified" else (k, t) for k, t in _tokens(left)]
+    if any(k in ("unknown", "bad") for k, _ in head):
         return None
-    tail = [("name", t) if k in ("unknown", "qualified") else (k, t) for k, t in _tokens(right)]
-    if any(k == "bad" for k, _ in tail):
-        return None
+    tail: list[Token] = []
+    for kind, text in _tokens(right):
+        if kind == "bad":
+            return None
+        tail += _name_and_city(text) if kind == "qualified" else [("name" if kind == "unknown" else kind, text)]
     return head + tail
 
 
@@ -232,5 +245,5 @@ def parse_byline(byline: str | None) -> tuple[tuple[str, ...], str | None]:
     if not resolved:
         return (), None
     authors = tuple(dict.fromkeys(t for k, t in resolved if k in _AUTHOR_KINDS))
-    dateline = "، ".join(dict.fromkeys(t for k, t in resolved if k == "place")) or None
+    dateline = "، ".join(dict.fromkeys(t for k, t in resolved if k in ("place", "city"))) or None
     return authors, dateline

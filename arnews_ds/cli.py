@@ -57,7 +57,52 @@ def _cmd_stats(args) -> int:
         result = ingest(raw_files(_raw_dir(args)), progress=True)
         print(format_accounting(result))
         return 0 if result.balanced else 1
-    raise UserError("dataset stats need a build; use `arnews-ds stats --raw` for the raw accounting")
+    from .build import PACKAGE_DIR
+
+    manifest = PACKAGE_DIR / "data" / "manifest.json"
+    if not manifest.exists():
+        raise UserError("no build yet: run `arnews-ds build` (or `arnews-ds stats --raw` for the raw accounting)")
+    stats = json.loads(manifest.read_text(encoding="utf-8"))["stats"]
+    for config, splits in stats["configs"].items():
+        print(f"{config:<10}" + "  ".join(f"{s}={n:,}" for s, n in splits.items()))
+    for split, labels in stats["topic_labels"].items():
+        print(f"topic/{split:<11}" + "  ".join(f"{l}={n:,}" for l, n in labels.items()))
+    for key, n in stats["outlets"].items():
+        print(f"{key:<40}{n:>8,}")
+    return 0
+
+
+def _cmd_build(args) -> int:
+    from .build import PACKAGE_DIR, build
+
+    result = build(_raw_dir(args), Path(args.out) if args.out else PACKAGE_DIR, progress=not args.quiet,
+                   update_expected=args.update_expected)
+    print(result.accounting)
+    print(f"built dataset v{result.manifest['version']} in {result.out}: "
+          + ", ".join(f"{c}={sum(s.values()):,}" for c, s in result.stats["configs"].items()))
+    return 0 if result.stats["balanced"] else 1
+
+
+def _cmd_verify(args) -> int:
+    from .build import PACKAGE_DIR
+    from .verify import verify
+
+    problems = verify(Path(args.out) if args.out else PACKAGE_DIR, near_duplicates=not args.skip_near_duplicates)
+    for p in problems:
+        print(p, file=sys.stderr)
+    print("verify: ok" if not problems else f"verify: {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def _cmd_publish(args) -> int:
+    from .publish import publish
+
+    files = publish(args.repo_id, args.tag, dry_run=args.dry_run)
+    verb = "would upload" if args.dry_run else "uploaded"
+    print(f"{verb} {len(files)} files to {args.repo_id} at {args.tag}:")
+    for f in files:
+        print(f"  {f}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,6 +124,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", action="store_true", help="raw accounting: read = kept + merged + rejected")
     p.add_argument("--raw-dir", help="raw folder laid out like the cache (default: the fetched cache)")
     p.set_defaults(func=_cmd_stats)
+
+    p = sub.add_parser("build", help="build the HF dataset (parquet, card, manifest) from the raw cache")
+    p.add_argument("--raw", dest="raw_dir", help="raw folder laid out like the cache (default: the fetched cache)")
+    p.add_argument("--out", help="output folder (default: the arnews_ds/ package folder)")
+    p.add_argument("--update-expected", action="store_true", help="rewrite the committed expected stats on purpose")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("verify", help="checksums, counts, split leakage, annotation ids; non-zero exit on failure")
+    p.add_argument("--out", help="built dataset folder (default: the arnews_ds/ package folder)")
+    p.add_argument("--skip-near-duplicates", action="store_true", help="skip the cross-split near-duplicate scan")
+    p.set_defaults(func=_cmd_verify)
+
+    p = sub.add_parser("publish", help="upload the built dataset to the Hugging Face Hub and tag it")
+    p.add_argument("--repo-id", required=True, help="ORG/NAME")
+    p.add_argument("--tag", required=True, help="vX.Y.Z, must equal the dataset version")
+    p.add_argument("--dry-run", action="store_true", help="validate offline and list what would be uploaded")
+    p.set_defaults(func=_cmd_publish)
     return parser
 
 

@@ -15,12 +15,14 @@ from .sources.registry import SOURCES
 class OutletCount:
     read: int = 0
     kept: int = 0
-    merged: int = 0
+    merged: int = 0  # copies with the same id merged into one article (DESIGN §4)
+    duplicates: int = 0  # exact / near-duplicate cluster members merged into their representative (dedup.py)
+    excluded: int = 0  # dropped by an `all` row of annotations/exclusions.tsv
     rejected: Counter = field(default_factory=Counter)
 
     @property
     def balanced(self) -> bool:
-        return self.read == self.kept + self.merged + sum(self.rejected.values())
+        return self.read == self.kept + self.merged + self.duplicates + self.excluded + sum(self.rejected.values())
 
 
 @dataclass
@@ -81,18 +83,37 @@ def ingest(files: dict[str, list[Path]], progress: bool = False) -> Ingest:
     return Ingest(articles, rejections, dict(sorted(accounting.items())))
 
 
+def move_out(result: Ingest, ids: dict[str, str]) -> list[Article]:
+    """Take kept articles out as `duplicates` or `excluded` (id -> which); returns the articles still kept."""
+    counts = {(corpus, outlet): c for (_, corpus, outlet), c in result.accounting.items()}
+    kept = []
+    for a in result.articles:
+        how = ids.get(a.id)
+        if how is None:
+            kept.append(a)
+            continue
+        c = counts[(a.corpus, a.outlet)]
+        c.kept -= 1
+        setattr(c, how, getattr(c, how) + 1)
+    return kept
+
+
 def format_accounting(result: Ingest) -> str:
-    """The `stats --raw` table: per source and outlet, read = kept + merged + rejected (by reason)."""
-    lines = [f"{'source':<14}{'corpus':<14}{'outlet':<17}{'read':>8}{'kept':>8}{'merged':>8}{'rejected':>9}  reasons"]
+    """Per source and outlet: read = kept + merged + duplicates + excluded + rejected (by reason)."""
+    cols = ("read", "kept", "merged", "duplicates", "excluded")
+    lines = [f"{'source':<14}{'corpus':<14}{'outlet':<17}" + "".join(f"{c:>11}" for c in cols) + f"{'rejected':>10}  reasons"]
     totals: dict[str, OutletCount] = {}
     for (fmt, corpus, outlet), c in result.accounting.items():
         reasons = ", ".join(f"{k}={v}" for k, v in sorted(c.rejected.items()))
-        lines.append(f"{fmt:<14}{corpus:<14}{outlet:<17}{c.read:>8}{c.kept:>8}{c.merged:>8}{sum(c.rejected.values()):>9}  {reasons}")
+        nums = "".join(f"{getattr(c, k):>11}" for k in cols)
+        lines.append(f"{fmt:<14}{corpus:<14}{outlet:<17}{nums}{sum(c.rejected.values()):>10}  {reasons}")
         t = totals.setdefault(fmt, OutletCount())
-        t.read, t.kept, t.merged = t.read + c.read, t.kept + c.kept, t.merged + c.merged
+        for k in cols:
+            setattr(t, k, getattr(t, k) + getattr(c, k))
         t.rejected.update(c.rejected)
     lines.append("")
     for fmt, t in totals.items():
         status = "ok" if t.balanced else "DOES NOT ADD UP"
-        lines.append(f"{fmt}: read {t.read} = kept {t.kept} + merged {t.merged} + rejected {sum(t.rejected.values())} ({status})")
+        parts = " + ".join(f"{k} {getattr(t, k):,}" for k in cols[1:])
+        lines.append(f"{fmt}: read {t.read:,} = {parts} + rejected {sum(t.rejected.values()):,} ({status})")
     return "\n".join(lines)

@@ -1,0 +1,171 @@
+"""SaudiNewsNet adapter (DESIGN §4): a zip holding one `YYYY-MM-DD.json` array of article objects.
+
+Each object has `source`, `url`, `date_extracted` (`YYYY-MM-DD hh:mm:ss`, Asia/Riyadh), `title`, `author` and
+`content`; any may be empty. One record becomes one Article or one Rejection; a zip that cannot be read, or a
+member that is not UTF-8 or not a JSON array, becomes one Rejection for that file/member. Nothing is extracted
+to disk; members with unsafe names are refused, non-JSON members (README, LICENSE, macOS `._` files) skipped.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import stat
+import zipfile
+import zlib
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from ..bylines import parse_byline
+from ..record import Article, Provenance, Rejection
+from .archive import unsafe_name
+from .common import make_article
+from .snn_sections import url_section
+
+CORPUS = "saudinewsnet"
+# Frozen outlet slugs (DESIGN §3): the `source` values as given; anything else is rejected, never a new slug.
+OUTLETS = frozenset({
+    "aawsat", "aleqtisadiya", "aljazirah", "almadina", "alriyadh", "alwatan", "alweeam", "alyaum",
+    "arreyadi", "arriyadiyah", "okaz", "sabq", "was", "3alyoum",
+})
+FIELDS = ("source", "url", "date_extracted", "title", "author", "content")
+RIYADH_OFFSET = "+03:00"  # Asia/Riyadh has no daylight saving time
+_EXTRACTED = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})")
+# What a damaged zip can raise while a member is read (bad CRC, cut deflate stream, short file).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)
+
+
+def read(path: str | os.PathLike) -> Iterator[Article | Rejection]:
+    """Articles and rejections of one SaudiNewsNet zip, members in name order, records in array order."""
+    name = Path(path).name
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        yield _reject(name, None, None, f"not a readable zip archive, truncated or corrupt ({exc})", "truncated")
+        return
+    with archive:
+        members = sorted(archive.infolist(), key=lambda info: info.filename)
+        json_members = [info for info in members if _is_json_member(info)]
+        for info in members:
+            problem = unsafe_name(info.filename) or _link_problem(info)
+            if problem:
+                yield _reject(name, info.filename, None, f"unsafe archive member: {problem}", "unsafe_member")
+        if not json_members:
+            yield _reject(name, None, None, "no .json member in the archive", "wrong_shape")
+        for info in json_members:
+            if not (unsafe_name(info.filename) or _link_problem(info)):
+                yield from _read_member(archive, info, name)
+
+
+def _is_json_member(info: zipfile.ZipInfo) -> bool:
+    """A data member: a `.json` file, not a folder or a macOS resource fork (`__MACOSX/`, `._x.json`)."""
+    parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+    return (
+        not info.is_dir()
+        and info.filename.lower().endswith(".json")
+        and "__MACOSX" not in parts
+        and not parts[-1].startswith("._")
+    )
+
+
+def _link_problem(info: zipfile.ZipInfo) -> str | None:
+    """Zips made on Unix store the file mode in the high bits of `external_attr`: refuse links and devices."""
+    mode = info.external_attr >> 16
+    if mode and stat.S_ISLNK(mode):
+        return "symbolic link"
+    if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return "device, fifo or socket"
+    return None
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[Article | Rejection]:
+    member = info.filename
+    try:
+        data = archive.read(info)
+    except _ZIP_ERRORS as exc:
+        yield _reject(name, member, None, f"archive member is truncated or corrupt ({exc})", "truncated")
+        return
+    try:
+        text = data.decode("utf-8")  # strict: a wrong byte is an error, never a guess
+    except UnicodeDecodeError as exc:
+        yield _reject(name, member, None, f"not UTF-8 (byte {exc.start})", "not_utf8")
+        return
+    try:
+        records = json.loads(text.removeprefix("\ufeff"))
+    except (json.JSONDecodeError, RecursionError) as exc:
+        yield _reject(name, member, None, f"bad JSON ({str(exc)[:80]})", "bad_json")
+        return
+    if not isinstance(records, list):
+        yield _reject(name, member, None, f"expected a JSON array, got {type(records).__name__}", "wrong_shape")
+        return
+    for index, record in enumerate(records):
+        yield _to_article(record, Provenance(name, member, index))
+
+
+def _to_article(record: object, where: Provenance) -> Article | Rejection:
+    problem = _shape_problem(record)
+    if problem:
+        return _reject(where.file, where.member, where.index, problem, "wrong_shape")
+    assert isinstance(record, dict)
+    source = (record["source"] or "").strip()
+    if source not in OUTLETS:
+        return _reject(where.file, where.member, where.index, f"unknown source {source[:40]!r}", "unknown_source")
+    url = record["url"] or ""
+    published, flags = _published(record["date_extracted"] or "")
+    byline = _unescape(record["author"] or "")
+    authors, dateline = parse_byline(byline)
+    section = url_section(source, url)
+    return make_article(
+        source=CORPUS,
+        corpus=CORPUS,
+        outlet=source,
+        provenance=where,
+        title=_unescape(record["title"] or ""),
+        body=record["content"],
+        url=url,
+        published=published,
+        date_kind="extracted",
+        byline=byline,
+        authors=authors,
+        dateline=dateline,
+        source_categories=(section,) if section else (),
+        flags=flags,
+    )
+
+
+def _shape_problem(record: object) -> str | None:
+    """Why a record is not an object with the six string fields (null counts as empty), or None."""
+    if not isinstance(record, dict):
+        return f"record is a JSON {type(record).__name__}, not an object"
+    missing = [f for f in FIELDS if f not in record]
+    if missing:
+        return f"record lacks {', '.join(missing)}"
+    wrong = [f for f in FIELDS if not isinstance(record[f], (str, type(None)))]
+    if wrong:
+        return f"non-string {', '.join(wrong)}"
+    return None
+
+
+def _published(value: str) -> tuple[str | None, tuple[str, ...]]:
+    """Extraction time as ISO 8601 with the Riyadh offset; empty -> None; malformed -> None + flag."""
+    value = value.strip()
+    if not value:
+        return None, ()
+    m = _EXTRACTED.fullmatch(value)
+    try:
+        if m:
+            return datetime.fromisoformat(f"{m[1]}T{m[2]}{RIYADH_OFFSET}").isoformat(), ()
+    except ValueError:  # right shape, impossible date (month 13, 25 o'clock)
+        pass
+    return None, ("bad_date",)
+
+
+def _unescape(text: str) -> str:
+    """Titles and bylines carry HTML entities (`&quot;`, `&nbsp;`); bodies in the 2015 batches do not."""
+    return html.unescape(text) if "&" in text else text
+
+
+def _reject(file: str, member: str | None, index: int | None, reason: str, code: str) -> Rejection:
+    return Rejection(CORPUS, file, member, index, reason, code)
