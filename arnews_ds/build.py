@@ -56,7 +56,8 @@ def make_tables(articles: list[Article], assignment: dict[str, str], cmap: dict,
         if label is not None and a.id not in exclusions.get("topic", {}):
             rows["topic"][split].append({"id": a.id, "title": a.title, "text": a.body,
                                          "label": label_names.index(label), "outlet": a.outlet})
-        elif label is None and len({cmap.get((a.corpus, a.outlet, c)) for c in a.source_categories} - {None, ann.UNMAPPED}) > 1:
+        elif label is None and any(cmap.get((a.corpus, a.outlet, c), ann.UNMAPPED) != ann.UNMAPPED
+                                   for c in (*a.source_categories, ann.WHOLE_OUTLET)):
             topic_stats["conflicting_labels"] += 1
         if a.title and a.id not in exclusions.get("headline", {}):
             rows["headline"][split].append({"id": a.id, "text": a.body, "headline": a.title, "outlet": a.outlet})
@@ -118,7 +119,8 @@ def _clear(folder: Path) -> None:
         shutil.rmtree(folder)
 
 
-def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expected: bool = False) -> BuildResult:
+def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expected: bool = False,
+          annotations: Path = ann.ANNOTATIONS, splits_dir: Path = SPLITS_DIR) -> BuildResult:
     """Ingest -> dedup -> annotations + splits -> parquet, card, figures, manifest in `out`."""
     from .dedup import cluster_records, find_clusters
     from .figures import render_figures
@@ -141,15 +143,15 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     result = ingest(raw_files(raw), progress=progress)
     step("ingest")
     clusters = find_clusters(result.articles)
-    exclusions = ann.load_exclusions()
+    exclusions = ann.load_exclusions(annotations)
     moved = {i: "duplicates" for i, k in clusters.link_of.items() if k != "self"}
     moved |= {i: "excluded" for i in exclusions.get("all", {}) if i not in moved}
     kept = move_out(result, moved)
     step("dedup")
-    labels = ann.load_taxonomy()
+    labels = ann.load_taxonomy(annotations)
     label_names = [l.slug for l in labels]
-    tables = make_tables(kept, read_assignment(SPLITS_DIR), ann.load_category_map(labels=label_names), label_names,
-                         exclusions)
+    tables = make_tables(kept, read_assignment(splits_dir), ann.load_category_map(annotations, label_names),
+                         label_names, exclusions)
     stats = table_stats(tables)
     stats["dedup"] = {"exact_merged": clusters.n_exact_merged, "near_merged": clusters.n_near_merged,
                       "clusters": len(clusters.clusters)}
@@ -168,7 +170,7 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     body = (REPO_ROOT / "DATASET_CARD.md").read_text(encoding="utf-8")
     card = render_card(card_metadata(stats, label_names), body, render_tables(stats, accounting, figures))
     (out / "README.md").write_text(card, encoding="utf-8")
-    manifest = {"version": __version__, "splits_manifest_sha256": manifest_hash(SPLITS_DIR),
+    manifest = {"version": __version__, "splits_manifest_sha256": manifest_hash(splits_dir),
                 "files": dict(sorted(data_files.items())), "stats": stats}
     (out / "data" / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                                 encoding="utf-8")

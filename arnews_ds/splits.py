@@ -94,6 +94,17 @@ def assign_splits(units: Iterable[Unit], existing: Mapping[str, str] | None = No
     return dict(sorted(result.items()))
 
 
+def units_from(articles, clusters) -> list[Unit]:
+    """One unit per cluster representative (or singleton), carrying the ids merged into it."""
+    members = {c.representative: c.members for c in clusters.clusters}
+    return [Unit(a.id, (a.corpus, a.outlet), a.published[:10] if a.published else None, tuple(members.get(a.id, ())))
+            for a in articles if clusters.cluster_of[a.id] == a.id]
+
+
+RULE = ("temporal per (corpus, outlet): latest ~10% test, ~10% before validation, cut moved to a date boundary "
+        "within the slack; undated by blake2b(id); duplicate clusters share one split")
+
+
 def split_counts(assignment: Mapping[str, str]) -> dict[str, int]:
     counts = dict.fromkeys(SPLITS, 0)
     for s in assignment.values():

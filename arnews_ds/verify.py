@@ -83,22 +83,23 @@ def check_annotation_ids(known: set[str], root: Path = ann.ANNOTATIONS) -> list[
     return problems
 
 
-def verify(out: Path = PACKAGE_DIR, near_duplicates: bool = True) -> list[str]:
+def verify(out: Path = PACKAGE_DIR, near_duplicates: bool = True, annotations: Path = ann.ANNOTATIONS,
+           splits_dir: Path = SPLITS_DIR, expected_stats: Path = EXPECTED_STATS) -> list[str]:
     manifest_path = out / "data" / "manifest.json"
     if not manifest_path.exists():
         return [f"no build at {out}: run `arnews-ds build` first"]
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     problems = check_checksums(out, manifest)
-    if EXPECTED_STATS.exists():
-        problems += _diff(json.loads(EXPECTED_STATS.read_text(encoding="utf-8")), manifest["stats"])
+    if expected_stats.exists():
+        problems += _diff(json.loads(expected_stats.read_text(encoding="utf-8")), manifest["stats"])
     else:
-        problems.append(f"no committed expected stats at {EXPECTED_STATS}")
-    problems += check_splits(SPLITS_DIR)
+        problems.append(f"no committed expected stats at {expected_stats}")
+    problems += check_splits(splits_dir)
     import pyarrow.parquet as pq
 
     rows = pq.read_table(out / "data" / "articles" / "all.parquet").to_pylist()
-    known = set(read_assignment(SPLITS_DIR))
-    problems += check_annotation_ids(known)
+    known = set(read_assignment(splits_dir))
+    problems += check_annotation_ids(known, annotations)
     if near_duplicates:
         problems += check_cross_split_duplicates(rows)
     return problems

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from arnews_ds.dedup import find_clusters, minhash_values, near_pairs, shingle_hashes, signatures, tokens
+from arnews_ds.dedup import TokenCache, find_clusters, minhash_values, shingle_hashes, signatures, token_hashes, tokens
 from arnews_ds.record import Article
 
 _LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
@@ -50,7 +50,8 @@ def compare_minhash(articles: list[Article], sample: int = 2000) -> None:
 
     docs = [tokens(a.body) for a in articles[:sample]]
     shingles = [[" ".join(t[k : k + 3]).encode() for k in range(len(t) - 2)] for t in docs]
-    sets = [s for s in (shingle_hashes(t) for t in docs) if len(s)]
+    cache = TokenCache()
+    sets = [s for s in (shingle_hashes(token_hashes(a.body, cache)) for a in articles[:sample]) if len(s)]
     t0 = time.perf_counter()
     for sh in shingles:
         MinHash(num_perm=128, seed=1).update_batch(sh)

@@ -13,7 +13,7 @@ import tarfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 # What a damaged gzip/tar stream can raise mid-read (EOFError: gzip stream cut short; zlib.error: bad deflate data).
 _STREAM_ERRORS = (tarfile.TarError, EOFError, OSError, zlib.error)
@@ -42,7 +42,7 @@ def unsafe_name(name: str) -> str | None:
     """Why a member name could escape its folder (absolute, drive-rooted, `..`), or None when it is safe."""
     if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
         return "absolute path"
-    if ".." in PurePosixPath(name.replace("\\", "/")).parts:
+    if ".." in name.replace("\\", "/").split("/"):
         return "'..' component"
     return None
 
@@ -62,7 +62,8 @@ def _tar_kind_problem(info: tarfile.TarInfo) -> str | None:
 def iter_tar(path: str | os.PathLike) -> Iterator[Entry]:
     """Yield regular files (with bytes) and refused members of a tarball in stored order; directories are skipped."""
     try:
-        tf = tarfile.open(path, mode="r|*")  # stream mode: one sequential pass, no seeking
+        # Random-access mode (not `r|`): its gzip/bz2/xz readers raise on a cut stream, which stream mode ignores.
+        tf = tarfile.open(path, mode="r:*")
     except _STREAM_ERRORS as exc:
         raise ArchiveError("bad_archive", f"not a readable tar archive ({exc})") from None
     current = None
@@ -77,9 +78,22 @@ def iter_tar(path: str | os.PathLike) -> Iterator[Entry]:
                     fh = tf.extractfile(info)
                     yield Entry(info.name, data=fh.read() if fh else b"")
                 current = None
+            _check_end(tf)
     except _STREAM_ERRORS as exc:
         where = f" while reading {current!r}" if current else ""
         raise ArchiveError("truncated", f"archive is truncated or corrupt{where} ({exc})") from None
+
+
+def _check_end(tf: tarfile.TarFile) -> None:
+    """Raise unless the archive ends with its end-of-archive zero blocks.
+
+    tarfile stops silently at a cut or garbled header after the first member, so the tail is checked here: a
+    complete archive has at least two zero blocks where iteration stopped and nothing but zeros after them.
+    """
+    tf.fileobj.seek(tf.offset)
+    tail = tf.fileobj.read()  # a cut compressed stream raises EOFError here
+    if len(tail) < 2 * tarfile.BLOCKSIZE or tail.strip(b"\0"):
+        raise tarfile.ReadError("no end-of-archive marker after the last member")
 
 
 def iter_tree(root: str | os.PathLike) -> Iterator[Entry]:

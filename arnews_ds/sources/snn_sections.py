@@ -28,6 +28,7 @@ RULES: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(r"alwatan\.com\.sa/(?P<section>Articles)/Detail\.aspx$", re.IGNORECASE),
     ),
     "3alyoum": (
+        # `3alyoum.com/site/a/feeds/` is the site's RSS listing page, not a section
         re.compile(r"3alyoum\.com/(?P<section>(?!site/)[^/]+(?:/[^/]+)*?)/a/[^/]+/?$"),
     ),
     "aljazirah": (
@@ -35,8 +36,50 @@ RULES: dict[str, tuple[re.Pattern[str], ...]] = {
     ),
 }
 
-# Meaning of sections whose spelling does not say it (and notes on ones that mislead), from reading samples.
-SECTION_NOTES: dict[tuple[str, str], str] = {}
+# Meaning of sections whose spelling does not say it (and of ones whose name misleads), found by reading samples
+# of their articles (SaudiNewsNet batches 2015-07-21 .. 2015-08-10).
+SECTION_NOTES: dict[tuple[str, str], str] = {
+    # al-jazirah page codes
+    ("aljazirah", "ln"): "local news",
+    ("aljazirah", "fe"): "local news from the regions (more local pages)",
+    ("aljazirah", "du"): "world news",
+    ("aljazirah", "sp"): "sports",
+    ("aljazirah", "ec"): "economy",
+    ("aljazirah", "ar"): "opinion columns",
+    ("aljazirah", "rj"): "readers' essays, poems and viewpoints",
+    ("aljazirah", "rv"): "letters to the editor",
+    ("aljazirah", "ms"): "miscellany: celebrities, arts, science and health oddities, this day in history",
+    ("aljazirah", "lp"): "last page: mixed local briefs, events and political columns",
+    ("aljazirah", "cu"): "culture and literature",
+    ("aljazirah", "tr"): "folk (Nabati) poetry page",
+    ("aljazirah", "af"): "wedding announcements",
+    ("aljazirah", "wa"): "obituaries and tributes to the deceased",
+    ("aljazirah", "as"): "social occasions: promotions, degrees, honours, condolences",
+    ("aljazirah", "tf"): "children, youth clubs and charity activities",
+    ("aljazirah", "av"): "special coverage page of one major event (Asir mosque bombing, 2015-08-07)",
+    ("aljazirah", "jd"): "self-development, etiquette and aphorisms",
+    ("aljazirah", "is"): "Islamic affairs",
+    ("aljazirah", "ak"): "visual arts",
+    ("aljazirah", "bo"): "new books and publications",
+    ("aljazirah", "at"): "arts and entertainment: music, TV drama, celebrities",
+    ("aljazirah", "wm"): "citizens' letters to ministers about public services",
+    ("aljazirah", "mt"): "Islamic banking and finance",
+    ("aljazirah", "bf"): "Islamic banking and finance",
+    ("aljazirah", "wo"): "Saudi and Islamic history and heritage",
+    ("aljazirah", "pl"): "special pages on the Buraidah dates festival",
+    ("aljazirah", "ji"): "undetermined (a single article, a road-projects report)",
+    # names that mislead
+    ("alwatan", "Nation"): "back-page miscellany: celebrities, arts, human interest (not national news)",
+    ("alwatan", "Citizen_Journalist"): "corporate press releases and advertorials (not citizen reports)",
+    ("alwatan", "Articles"): "opinion columns",
+    ("alwatan", "Discussion"): "readers' opinion pieces",
+    ("alwatan", "Dialogue"): "long features on assorted issues",
+    ("3alyoum", "news/golobal"): "world news, in practice mostly oddities and human interest",
+    ("3alyoum", "bigpage"): "photo features",
+    ("3alyoum", "technology/xgame"): "gadgets and video games",
+    ("3alyoum", "culture/shots"): "celebrity and entertainment snapshots",
+    ("3alyoum", "culture/l-culture"): "local culture and heritage",
+}
 
 
 def _host_path(url: str) -> str:
