@@ -101,3 +101,29 @@ def load_exclusions(root: Path = ANNOTATIONS) -> dict[str, dict[str, str]]:
             raise AnnotationError(f"exclusions.tsv:{i}: duplicate ({row['id']}, {row['task']})")
         bucket[row["id"]] = row["reason"]
     return out
+
+
+QREL_COLUMNS = ("query_id", "doc_id", "grade", "annotator", "method")
+
+
+def load_qrels(root: Path = ANNOTATIONS) -> dict[tuple[str, str], int]:
+    """(query_id, doc_id) -> grade from the manual judgments; a pair judged by several annotators gets the mean
+    grade rounded half down (agreement is reported separately); silver rows never enter."""
+    by_pair: dict[tuple[str, str], dict[str, int]] = {}
+    for i, row in enumerate(read_table(root / "related_qrels.tsv", QREL_COLUMNS, "\t"), start=2):
+        if row["method"] != "manual":
+            raise AnnotationError(f"related_qrels.tsv:{i}: gold judgments must be method=manual, got {row['method']}")
+        grade = int(row["grade"])
+        if grade not in (0, 1, 2):
+            raise AnnotationError(f"related_qrels.tsv:{i}: grade must be 0, 1 or 2")
+        judges = by_pair.setdefault((row["query_id"], row["doc_id"]), {})
+        if row["annotator"] in judges:
+            raise AnnotationError(f"related_qrels.tsv:{i}: duplicate judgment by {row['annotator']}")
+        judges[row["annotator"]] = grade
+    return {pair: _mean_half_down(list(g.values())) for pair, g in sorted(by_pair.items())}
+
+
+def _mean_half_down(grades: list[int]) -> int:
+    """Mean rounded to the nearest integer, halves down: ceil(mean - 1/2) in integer arithmetic."""
+    n = len(grades)
+    return -((n - 2 * sum(grades)) // (2 * n))

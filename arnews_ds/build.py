@@ -40,17 +40,21 @@ def _article_row(a: Article, split: str) -> dict:
 
 
 def make_tables(articles: list[Article], assignment: dict[str, str], cmap: dict, label_names: list[str],
-                exclusions: dict[str, dict[str, str]]) -> Tables:
-    """Rows of every config; raises BuildError when a kept article has no split (run scripts/make_splits.py)."""
+                exclusions: dict[str, dict[str, str]], qrels: dict[tuple[str, str], int] | None = None) -> Tables:
+    """Rows of every config; raises BuildError when a kept article has no split (run scripts/make_splits.py).
+
+    `queries`/`qrels` are built only when judgments exist; a query takes its own article's split."""
     missing = [a.id for a in articles if a.id not in assignment]
     if missing:
         raise BuildError(f"{len(missing)} article ids have no split assignment (e.g. {missing[0]}): "
                          "run `python scripts/make_splits.py` to assign new ids")
-    rows: dict[str, dict[str, list[dict]]] = {name: {s: [] for s in spec.splits} for name, spec in TASKS.items()}
+    qrels = qrels or {}
+    rows: dict[str, dict[str, list[dict]]] = {name: {s: [] for s in spec.splits} for name, spec in TASKS.items()
+                                              if qrels or not spec.needs_judgments}
     topic_stats = Counter()
     for a in sorted(articles, key=lambda a: a.id):
         split = assignment[a.id]
-        rows["articles"]["all"].append(_article_row(a, split))
+        rows["articles"]["full"].append(_article_row(a, split))
         rows["corpus"]["corpus"].append({"_id": a.id, "title": a.title, "text": a.body})
         label = ann.silver_topic(a.corpus, a.outlet, a.source_categories, cmap)
         if label is not None and a.id not in exclusions.get("topic", {}):
@@ -61,7 +65,27 @@ def make_tables(articles: list[Article], assignment: dict[str, str], cmap: dict,
             topic_stats["conflicting_labels"] += 1
         if a.title and a.id not in exclusions.get("headline", {}):
             rows["headline"][split].append({"id": a.id, "text": a.body, "headline": a.title, "outlet": a.outlet})
+    if qrels:
+        _add_retrieval_judgments(rows, articles, assignment, qrels)
+    # `datasets` cannot read an empty parquet file, so a split without rows is left out of its config.
+    rows = {config: {s: r for s, r in splits.items() if r} for config, splits in rows.items()}
     return Tables(rows, label_names, {"topic_conflicting_labels": topic_stats["conflicting_labels"]})
+
+
+def _add_retrieval_judgments(rows, articles: list[Article], assignment: dict[str, str],
+                             qrels: dict[tuple[str, str], int]) -> None:
+    by_id = {a.id: a for a in articles}
+    unknown = sorted({i for pair in qrels for i in pair if i not in by_id})
+    if unknown:
+        raise BuildError(f"related_qrels.tsv names {len(unknown)} ids that are not kept articles (e.g. {unknown[0]})")
+    for qid in sorted({q for q, _ in qrels}):
+        split = assignment[qid]
+        if split not in rows["queries"]:
+            raise BuildError(f"query {qid} is a {split} article; judged queries must come from validation or test")
+        a = by_id[qid]
+        rows["queries"][split].append({"_id": qid, "text": f"{a.title}\n\n{a.body}" if a.title else a.body})
+    for (qid, did), grade in qrels.items():
+        rows["qrels"][assignment[qid]].append({"query-id": qid, "corpus-id": did, "score": grade})
 
 
 def table_stats(tables: Tables) -> dict:
@@ -69,11 +93,14 @@ def table_stats(tables: Tables) -> dict:
     out: dict = {"version": __version__, "configs": {}}
     for config, splits in tables.rows.items():
         out["configs"][config] = {s: len(r) for s, r in splits.items()}
+    out["qrels_grades"] = {
+        s: dict(sorted(Counter(str(r["score"]) for r in rs).items())) for s, rs in tables.rows.get("qrels", {}).items()
+    }
     out["topic_labels"] = {
         s: dict(sorted(Counter(tables.label_names[r["label"]] for r in rs).items()))
         for s, rs in tables.rows["topic"].items()
     }
-    arts = tables.rows["articles"]["all"]
+    arts = tables.rows["articles"]["full"]
     out["outlets"] = dict(sorted(Counter(f"{r['corpus']}/{r['outlet']}/{r['split']}" for r in arts).items()))
     out.update(tables.stats)
     return out
@@ -87,12 +114,14 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def write_dataset(tables: Tables, out: Path) -> dict[str, str]:
-    """Write one parquet file per config/split (rows sorted by id, fixed compression): returns path -> sha256."""
+def write_dataset(tables: Tables, out: Path) -> tuple[dict[str, str], dict[str, dict[str, int]]]:
+    """Write one parquet file per config/split (rows sorted by id, fixed compression).
+
+    Returns (path -> sha256, config -> split -> in-memory bytes for the card's `dataset_info`)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    manifest = {}
+    manifest, nbytes = {}, {}
     for config, splits in tables.rows.items():
         schema = features(TASKS[config], tables.label_names).arrow_schema
         for split, rows in splits.items():
@@ -101,7 +130,8 @@ def write_dataset(tables: Tables, out: Path) -> dict[str, str]:
             table = pa.Table.from_pylist(rows, schema=schema)
             pq.write_table(table, path, compression="zstd", row_group_size=10_000)
             manifest[str(path.relative_to(out))] = sha256_file(path)
-    return manifest
+            nbytes.setdefault(config, {})[split] = table.nbytes
+    return manifest, nbytes
 
 
 @dataclass
@@ -120,7 +150,8 @@ def _clear(folder: Path) -> None:
 
 
 def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expected: bool = False,
-          annotations: Path = ann.ANNOTATIONS, splits_dir: Path = SPLITS_DIR) -> BuildResult:
+          annotations: Path = ann.ANNOTATIONS, splits_dir: Path = SPLITS_DIR,
+          expected_stats: Path = EXPECTED_STATS) -> BuildResult:
     """Ingest -> dedup -> annotations + splits -> parquet, card, figures, manifest in `out`."""
     from .dedup import cluster_records, find_clusters
     from .figures import render_figures
@@ -151,7 +182,7 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     labels = ann.load_taxonomy(annotations)
     label_names = [l.slug for l in labels]
     tables = make_tables(kept, read_assignment(splits_dir), ann.load_category_map(annotations, label_names),
-                         label_names, exclusions)
+                         label_names, exclusions, ann.load_qrels(annotations))
     stats = table_stats(tables)
     stats["dedup"] = {"exact_merged": clusters.n_exact_merged, "near_merged": clusters.n_near_merged,
                       "clusters": len(clusters.clusters)}
@@ -160,22 +191,22 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     step("tables")
     for sub in ("data", "figures"):
         _clear(out / sub)
-    data_files = write_dataset(tables, out)
-    figures = render_figures(stats, tables.rows["articles"]["all"], out / "figures")
+    data_files, nbytes = write_dataset(tables, out)
+    figures = render_figures(stats, tables.rows["articles"]["full"], out / "figures")
     dup_rows = cluster_records(clusters)
     dup_path = out / "data" / "duplicates.tsv"
     dup_path.write_text("representative_id\tmember_id\tkind\n" + "".join(
         f"{r['representative_id']}\t{r['member_id']}\t{r['kind']}\n" for r in dup_rows), encoding="utf-8")
     data_files[str(dup_path.relative_to(out))] = sha256_file(dup_path)
     body = (REPO_ROOT / "DATASET_CARD.md").read_text(encoding="utf-8")
-    card = render_card(card_metadata(stats, label_names), body, render_tables(stats, accounting, figures))
+    card = render_card(card_metadata(stats, label_names, nbytes), body, render_tables(stats, accounting, figures))
     (out / "README.md").write_text(card, encoding="utf-8")
     manifest = {"version": __version__, "splits_manifest_sha256": manifest_hash(splits_dir),
                 "files": dict(sorted(data_files.items())), "stats": stats}
     (out / "data" / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                                 encoding="utf-8")
     if update_expected:
-        EXPECTED_STATS.write_text(json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        expected_stats.write_text(json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     step("write")
     if bar:
         bar.close()

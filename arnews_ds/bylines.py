@@ -10,7 +10,8 @@ Rules, in the shapes of the raw data:
   `name من city`          `«outlet» من city` too
   `x - y - …` any order   places → dateline, agencies/outlets → authors; an unlisted segment is a person's name
                           only if it has two or more words and sits next to a place, a credit word or an outlet
-                          (next to a wire agency alone it may be an unlisted place, so no rule applies)
+                          (next to a wire agency alone it may be an unlisted place, so no rule applies); two
+                          unlisted segments need a place or a credit word beside them
 Anything else (a bare name, a column title, an unlisted place) stays only in `byline`: no authors, no dateline.
 Pure and cached: the same bylines repeat thousands of times.
 """
@@ -38,7 +39,8 @@ _KEY_DROP = re.compile(r"[\s.\-_'\"«»“”(){}]+")
 _PERSIAN = str.maketrans({"ک": "ك", "ی": "ي", "ہ": "ه"})  # `کابول` is spelled with Persian letters at times
 # A quoted outlet glued to a place (`لندن «الشرق الأوسط»`) is its own segment.
 _BEFORE_QUOTE = re.compile(r"(?<=[^\s:\-–—_/،,])\s+(?=«)")
-# Words that qualify a place without changing it: `ولاية فلوريدا`, `جنوب السعودية`.
+# Words that qualify a place without changing it: `ولاية فلوريدا`, `جنوب السعودية` (spelled folded, as
+# `normalize_for_model` writes them: ة -> ه).
 _QUALIFIERS = frozenset({"ولايه", "مدينه", "محافظه", "منطقه", "شمال", "جنوب", "شرق", "غرب", "وسط",
                          "شمالي", "جنوبي", "شرقي", "غربي"})
 _MAX_NAME_WORDS = 5

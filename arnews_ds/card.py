@@ -19,22 +19,26 @@ def _size_category(n: int) -> str:
     return "1M<n<10M"
 
 
-def card_metadata(stats: dict, label_names: list[str]) -> dict:
+def card_metadata(stats: dict, label_names: list[str], nbytes: dict[str, dict[str, int]]) -> dict:
     """The YAML header as a dict: Hub metadata, `configs:` and `dataset_info:` generated from the task registry."""
     configs, infos = [], []
     for name, spec in TASKS.items():
-        counts = stats["configs"].get(name, {})
+        if name not in stats["configs"]:
+            continue  # not built (e.g. queries/qrels before judgments exist)
+        counts = stats["configs"][name]
         configs.append({
             "config_name": name,
-            "data_files": [{"split": s, "path": f"data/{name}/{s}.parquet"} for s in spec.splits],
+            "data_files": [{"split": s, "path": f"data/{name}/{s}.parquet"} for s in counts],
             **({"default": True} if name == "topic" else {}),
         })
         infos.append({
             "config_name": name,
             "features": features(spec, label_names)._to_yaml_list(),
-            "splits": [{"name": s, "num_examples": counts.get(s, 0)} for s in spec.splits],
+            "splits": [{"name": s, "num_bytes": nbytes.get(name, {}).get(s, 0), "num_examples": counts.get(s, 0)}
+                       for s in counts],
+            "dataset_size": sum(nbytes.get(name, {}).values()),
         })
-    n_articles = stats["configs"]["articles"]["all"]
+    n_articles = stats["configs"]["articles"]["full"]
     return {
         "pretty_name": PRETTY_NAME,
         "language": ["ar"],
@@ -44,8 +48,8 @@ def card_metadata(stats: dict, label_names: list[str]) -> dict:
         "source_datasets": ["extended"],
         "annotations_creators": ["machine-generated"],
         "language_creators": ["found"],
-        "task_categories": sorted({s.task_category for s in TASKS.values() if s.task_category}),
-        "task_ids": sorted({s.task_id for s in TASKS.values() if s.task_id}),
+        "task_categories": sorted({TASKS[c].task_category for c in stats["configs"] if TASKS[c].task_category}),
+        "task_ids": sorted({TASKS[c].task_id for c in stats["configs"] if TASKS[c].task_id}),
         "tags": ["arabic", "news", "benchmark", "mteb", "beir"],
         "configs": configs,
         "dataset_info": infos,
@@ -63,6 +67,8 @@ def render_tables(stats: dict, accounting_text: str, figures: list[str]) -> str:
     parts += ["### Configs", ""]
     rows = []
     for name, spec in TASKS.items():
+        if name not in stats["configs"]:
+            continue
         sizes = ", ".join(f"{s}: {stats['configs'][name].get(s, 0):,}" for s in spec.splits)
         fields = ", ".join(f"`{f}`" for f, _, _ in spec.fields)
         rows.append([f"`{name}`", spec.description, fields, sizes])

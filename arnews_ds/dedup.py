@@ -218,11 +218,15 @@ def near_pairs(
     """Candidate pairs (i < j, sorted) of `sets` from MinHashLSH banding; not yet verified."""
     sigs = signatures(sets, num_perm, seed) if sigs is None else sigs
     lsh = MinHashLSH(threshold=max(threshold - LSH_MARGIN, 0.05), num_perm=num_perm, weights=LSH_WEIGHTS)
-    sketches = [LeanMinHash(seed=seed, hashvalues=sig, scheme="affine32") for sig in sigs]
     with lsh.insertion_session() as session:
-        for i, sketch in enumerate(sketches):
-            session.insert(i, sketch, check_duplication=False)
-    pairs = {(i, j) for i, sketch in enumerate(sketches) for j in lsh.query(sketch) if i < j}
+        for i, sig in enumerate(sigs):
+            session.insert(i, LeanMinHash(seed=seed, hashvalues=sig, scheme="affine32"), check_duplication=False)
+    # Reading the band buckets gives exactly the pairs `lsh.query` would, without re-hashing every document.
+    pairs: set[tuple[int, int]] = set()
+    for table in lsh.hashtables:
+        for bucket in table.keys():
+            keys = sorted(table.get(bucket))
+            pairs.update((keys[x], keys[y]) for x in range(len(keys)) for y in range(x + 1, len(keys)))
     return sorted(pairs)
 
 

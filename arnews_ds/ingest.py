@@ -67,7 +67,7 @@ def ingest(files: dict[str, list[Path]], progress: bool = False) -> Ingest:
     for fmt, paths in files.items():
         for _, rec in iter_records(fmt, paths, progress):
             if isinstance(rec, Rejection):
-                c = count(fmt, "-", rec.outlet or "-")
+                c = count(fmt, rec.corpus or "-", rec.outlet or "-")
                 c.read += 1
                 c.rejected[rec.code] += 1
                 rejections.append(rec)

@@ -13,7 +13,8 @@ from .build import PACKAGE_DIR
 from .version import __version__
 
 # Only the dataset folder's own files go up: the card, its figures and the data (never the Python package).
-UPLOAD_PATTERNS = ["README.md", "croissant.json", "figures/*.png", "data/**"]
+# fnmatch patterns as `upload_folder(allow_patterns=...)` reads them: `*` also matches `/`.
+UPLOAD_PATTERNS = ["README.md", "croissant.json", "figures/*.png", "data/*"]
 REQUIRED_METADATA = ("pretty_name", "language", "license", "task_categories", "task_ids", "size_categories",
                      "annotations_creators", "configs", "dataset_info")
 
@@ -39,19 +40,19 @@ def card_problems(folder: Path) -> list[str]:
 
 
 def files_to_upload(folder: Path) -> list[str]:
-    out = set()
-    for pattern in UPLOAD_PATTERNS:
-        out.update(str(p.relative_to(folder)) for p in folder.glob(pattern) if p.is_file())
-    return sorted(out)
+    """The files `upload_folder` will send, matched exactly as it matches them."""
+    from fnmatch import fnmatch
+
+    files = (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    return sorted(f for f in files if any(fnmatch(f, pat) for pat in UPLOAD_PATTERNS))
 
 
 def check_loads(folder: Path) -> dict[str, dict[str, int]]:
-    """Load every config with `datasets.load_dataset` from the folder: config -> split -> rows."""
+    """Load every config the card declares with `datasets.load_dataset`: config -> split -> rows."""
     import datasets
 
-    from .tasks import TASKS
-
-    return {name: {s: len(d) for s, d in datasets.load_dataset(str(folder), name).items()} for name in TASKS}
+    names = datasets.get_dataset_config_names(str(folder))
+    return {name: {s: len(d) for s, d in datasets.load_dataset(str(folder), name).items()} for name in names}
 
 
 def publish(repo_id: str, tag: str, folder: Path = PACKAGE_DIR, dry_run: bool = False) -> list[str]:

@@ -80,6 +80,7 @@ class Rejection:
     code: str = "invalid"
     # Known when the record got far enough to name its outlet (e.g. an empty body); None for a broken file.
     outlet: str | None = None
+    corpus: str | None = None
 
     def line(self) -> str:
         where = self.file

@@ -16,6 +16,7 @@ class TaskSpec:
     main_metric: str | None = None
     task_category: str | None = None  # HF task_categories value
     task_id: str | None = None  # HF task_ids value
+    needs_judgments: bool = False  # built only once annotations/related_qrels.tsv has rows
 
 
 _ARTICLE_FIELDS = (
@@ -42,7 +43,7 @@ TASKS: dict[str, TaskSpec] = {
         "articles",
         "Every kept article (after cleaning, merging and de-duplication) with its global split.",
         _ARTICLE_FIELDS,
-        ("all",),
+        ("full",),  # one table; the `split` column says where each article belongs ("all" is reserved by HF)
     ),
     "topic": TaskSpec(
         "topic",
@@ -87,6 +88,28 @@ TASKS: dict[str, TaskSpec] = {
         main_metric="ndcg_at_10",
         task_category="text-retrieval",
         task_id="document-retrieval",
+    ),
+    "queries": TaskSpec(
+        "queries",
+        "Retrieval queries: judged query articles (title + blank line + body); query ids are corpus ids, so the "
+        "query's own id must be ignored in its ranking.",
+        (
+            ("_id", STRING, "article id of the query article"),
+            ("text", STRING, "title, blank line, body"),
+        ),
+        ("validation", "test"),
+        needs_judgments=True,
+    ),
+    "qrels": TaskSpec(
+        "qrels",
+        "Graded related-article judgments: 2 same story/event, 1 related background, 0 not related.",
+        (
+            ("query-id", STRING, "query article id"),
+            ("corpus-id", STRING, "judged corpus article id"),
+            ("score", INT, "relevance grade 0/1/2"),
+        ),
+        ("validation", "test"),
+        needs_judgments=True,
     ),
 }
 

@@ -1,5 +1,6 @@
 """SaudiNewsNet adapter on self-written zips in the upstream layout (one `YYYY-MM-DD.json` array per zip)."""
 import json
+import stat
 import zipfile
 
 import pytest
@@ -69,7 +70,9 @@ def test_unknown_source_is_rejected(tmp_path):
     assert items[1].code == "unknown_source" and items[1].index == 1 and "alhayat" in items[1].reason
 
 
-@pytest.mark.parametrize("record", [["okaz"], "okaz", 7, None, {"source": "okaz"}, rec(content=5)])
+@pytest.mark.parametrize(
+    "record", [["okaz"], "okaz", 7, None, {"source": "okaz"}, rec(content=5), rec(source=["okaz"])]
+)
 def test_wrong_shape_record(tmp_path, record):
     items = read_all(tmp_path, [rec(), record])
     assert isinstance(items[0], Article)
@@ -137,6 +140,16 @@ def test_unsafe_members_refused_and_readme_skipped(tmp_path):
     assert sorted(r.member for r in unsafe) == ["../evil.json", "/abs.json"]
     assert all(r.code == "unsafe_member" and r.index is None for r in unsafe)
     assert [a.url for a in items if isinstance(a, Article)] == [rec()["url"]]
+
+
+def test_symlink_member_refused(tmp_path):
+    path = tmp_path / "2015-07-21.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        link = zipfile.ZipInfo("2015-07-21.json")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "/etc/passwd")
+    r = only(list(saudinewsnet.read(path)), Rejection)
+    assert r.code == "unsafe_member" and "link" in r.reason
 
 
 def test_zip_without_json_member(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -103,13 +104,13 @@ def _outlet_key(value: str) -> str:
     return "".join(value.split()).lower()
 
 
+@dataclass(frozen=True)
 class _Context:
     """What every member of one input shares: its file name, the common top folder, and the corpus if named."""
 
-    def __init__(self, file: str, root: str | None, corpus: str | None):
-        self.file = file
-        self.root = root
-        self.corpus = corpus
+    file: str
+    root: str | None
+    corpus: str | None
 
     def relative_parts(self, path: str) -> tuple[str, ...]:
         parts = _parts(path)
@@ -130,8 +131,25 @@ def _common_root(paths: list[str]) -> str | None:
     return firsts.pop()
 
 
-def _reject(ctx: _Context, entry: Entry, index: int, reason: str, code: str) -> Rejection:
-    return Rejection(SOURCE, ctx.file, entry.path, index, reason, code)
+def _resolve_outlet(src: str, corpus: str, rel: tuple[str, ...]) -> tuple[str | None, str]:
+    """Outlet slug from <SRC>, else the v2.1 outlet folder, else JawharaFM for v1.1; or None and what was unknown."""
+    if src:
+        return OUTLETS.get(_outlet_key(src)), f"<SRC> {src!r}"
+    folder = rel[-3] if corpus == V2 and len(rel) >= 3 else None
+    if folder:
+        return OUTLETS.get(_outlet_key(folder)), f"outlet folder {folder!r}"
+    return (V1_OUTLET, "") if corpus == V1 else (None, "no <SRC> and no outlet folder")
+
+
+def _reject(ctx: _Context, entry: Entry, index: int, reason: str, code: str, rel: tuple[str, ...] = ()) -> Rejection:
+    """A member-level rejection; corpus and outlet are filled in where the names and folders tell them."""
+    corpus = ctx.corpus or (_layout_corpus(rel) if rel else None)
+    outlet = _resolve_outlet("", corpus, rel)[0] if corpus else None
+    return Rejection(SOURCE, ctx.file, entry.path, index, reason, code, outlet, corpus)
+
+
+def _layout_corpus(rel: tuple[str, ...]) -> str:
+    return V2 if len(rel) >= 3 else V1  # v2.1 files sit in <Outlet>/<category>/, v1.1 files in <category>/
 
 
 def _to_record(ctx: _Context, entry: Entry, rel: tuple[str, ...], index: int) -> Article | Rejection:
@@ -141,27 +159,20 @@ def _to_record(ctx: _Context, entry: Entry, rel: tuple[str, ...], index: int) ->
     if entry.unreadable:
         return _reject(ctx, entry, index, f"unreadable: {entry.unreadable}", "unreadable")
     if not rel or not rel[-1].endswith(".txt"):
-        return _reject(ctx, entry, index, "not an article file (only .txt files are articles)", "wrong_shape")
+        return _reject(ctx, entry, index, "not an article file (only .txt files are articles)", "wrong_shape", rel)
     try:
         text = (entry.data or b"").decode("utf-8")
     except UnicodeDecodeError as exc:
-        return _reject(ctx, entry, index, f"not UTF-8 (byte {exc.start})", "not_utf8")
+        return _reject(ctx, entry, index, f"not UTF-8 (byte {exc.start})", "not_utf8", rel)
     fields, unclosed = parse_fields(text)
     if not fields:
-        return _reject(ctx, entry, index, "no ANT tags found", "wrong_shape")
-    corpus = ctx.corpus or (V2 if len(rel) >= 3 else V1)
+        return _reject(ctx, entry, index, "no ANT tags found", "wrong_shape", rel)
+    corpus = ctx.corpus or _layout_corpus(rel)
     category_folder = rel[-2] if len(rel) >= 2 else None
-    outlet_folder = rel[-3] if corpus == V2 and len(rel) >= 3 else None
-    src = fields.get("SRC", "").strip()
-    if src:
-        outlet = OUTLETS.get(_outlet_key(src))
-    elif outlet_folder:
-        outlet = OUTLETS.get(_outlet_key(outlet_folder))
-    else:
-        outlet = V1_OUTLET if corpus == V1 else None
+    outlet, unknown = _resolve_outlet(fields.get("SRC", "").strip(), corpus, rel)
     if outlet is None:
-        what = f"<SRC> {src!r}" if src else f"outlet folder {outlet_folder!r}"
-        return _reject(ctx, entry, index, f"unknown source: {what}", "unknown_source")
+        return Rejection(SOURCE, ctx.file, entry.path, index, f"unknown source: {unknown}", "unknown_source",
+                         None, corpus)
     published, kind = parse_time(fields.get("TIME"))
     flags = ["bad_time"] if kind == "bad" else []
     if unclosed:
@@ -192,15 +203,15 @@ def _is_skipped(rel: tuple[str, ...], entry: Entry) -> bool:
     return len(rel) == 1 and entry.unsafe is None and not rel[0].endswith(".txt")
 
 
-def _collect(path: Path) -> tuple[list[Entry], Rejection | None]:
-    """All members of the input, plus the archive-level rejection that ended reading early (if any)."""
+def _collect(path: Path) -> tuple[list[Entry], ArchiveError | None]:
+    """All members of the input, plus the archive-level error that ended reading early (if any)."""
     entries: list[Entry] = []
     iterator = iter_tree(path) if path.is_dir() else iter_tar(path)
     try:
         for entry in iterator:
             entries.append(entry)
     except ArchiveError as exc:
-        return entries, Rejection(SOURCE, path.name, None, None, exc.reason, exc.code)
+        return entries, exc
     return entries, None
 
 
@@ -228,6 +239,6 @@ def read(path: str | os.PathLike) -> Iterator[Article | Rejection]:
         yield _to_record(ctx, entry, rel, index)
         index += 1
     if failure is not None:
-        yield failure
+        yield Rejection(SOURCE, path.name, None, None, failure.reason, failure.code, corpus=ctx.corpus)
     elif index == 0:
-        yield Rejection(SOURCE, path.name, None, None, "no article files in the input", "wrong_shape")
+        yield Rejection(SOURCE, path.name, None, None, "no article files in the input", "wrong_shape", corpus=ctx.corpus)

@@ -36,7 +36,8 @@ def make_article(
     """Clean every field (DESIGN §5), derive the id (§3); an empty body is a rejection, an empty title a flag."""
     body = clean_body(body)
     if not body:
-        return Rejection(source, provenance.file, provenance.member, provenance.index, "empty body", "empty_body", outlet)
+        return Rejection(source, provenance.file, provenance.member, provenance.index, "empty body", "empty_body",
+                         outlet, corpus)
     title = clean_line(title)
     flags = list(flags)
     if not title:

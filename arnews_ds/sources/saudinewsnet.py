@@ -71,11 +71,14 @@ def _is_json_member(info: zipfile.ZipInfo) -> bool:
 
 
 def _link_problem(info: zipfile.ZipInfo) -> str | None:
-    """Zips made on Unix store the file mode in the high bits of `external_attr`: refuse links and devices."""
-    mode = info.external_attr >> 16
-    if mode and stat.S_ISLNK(mode):
+    """Zips made on Unix store the file mode in the high bits of `external_attr`: refuse links and devices.
+
+    A mode without file-type bits (what `ZipFile.writestr` and many tools store) says nothing: a plain file.
+    """
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    if kind == stat.S_IFLNK:
         return "symbolic link"
-    if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+    if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
         return "device, fifo or socket"
     return None
 
@@ -107,7 +110,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
 def _to_article(record: object, where: Provenance) -> Article | Rejection:
     problem = _shape_problem(record)
     if problem:
-        return _reject(where.file, where.member, where.index, problem, "wrong_shape")
+        source = record.get("source") if isinstance(record, dict) else None
+        outlet = source if isinstance(source, str) and source in OUTLETS else None
+        return _reject(where.file, where.member, where.index, problem, "wrong_shape", outlet)
     assert isinstance(record, dict)
     source = (record["source"] or "").strip()
     if source not in OUTLETS:
@@ -167,5 +172,7 @@ def _unescape(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
-def _reject(file: str, member: str | None, index: int | None, reason: str, code: str) -> Rejection:
-    return Rejection(CORPUS, file, member, index, reason, code)
+def _reject(
+    file: str, member: str | None, index: int | None, reason: str, code: str, outlet: str | None = None
+) -> Rejection:
+    return Rejection(CORPUS, file, member, index, reason, code, outlet)

@@ -1,0 +1,166 @@
+"""End-to-end build on the synthetic mirror (tests/synthetic.py): tables, determinism, loading, verify, MTEB."""
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from arnews_ds import annotations as ann
+from arnews_ds.build import build
+from arnews_ds.dedup import find_clusters
+from arnews_ds.exclusions import headline_exclusions
+from arnews_ds.ingest import ingest, raw_files
+from arnews_ds.splits import assign_splits, units_from, write_assignment
+from arnews_ds.verify import verify
+
+import synthetic  # tests/synthetic.py (pytest puts tests/ on sys.path)
+
+
+def _write_annotations(root: Path, articles, assignment) -> None:
+    root.mkdir(parents=True)
+    shutil.copy(ann.ANNOTATIONS / "taxonomy.yaml", root / "taxonomy.yaml")
+    by_cat: dict[tuple, list[str]] = {}
+    for a in articles:
+        for c in a.source_categories:
+            by_cat.setdefault((a.corpus, a.outlet, c), []).append(a.id)
+    labels = {"Politics": "politics", "Sports": "sports", "sport": "sports", "economy": "economy"}
+    with (root / "category_map.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(ann.MAP_COLUMNS + ("note",))
+        for (corpus, outlet, cat), ids in sorted(by_cat.items()):
+            w.writerow([corpus, outlet, cat, labels[cat], "1.00", len(ids[:3]), labels[cat], " ".join(ids[:3]),
+                        "fixture", "manual", "synthetic fixture"])
+    rows = headline_exclusions(articles)
+    with (root / "exclusions.tsv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, ann.EXCLUSION_COLUMNS, delimiter="\t", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    test_ids = sorted(i for i, s in assignment.items() if s == "test" and i in {a.id for a in articles})
+    q, d1, d2 = test_ids[0], test_ids[1], test_ids[2]
+    with (root / "related_qrels.tsv").open("w", encoding="utf-8") as f:
+        f.write("query_id\tdoc_id\tgrade\tannotator\tmethod\n")
+        f.write(f"{q}\t{d1}\t2\tfixture-a\tmanual\n{q}\t{d1}\t1\tfixture-b\tmanual\n{q}\t{d2}\t0\tfixture-a\tmanual\n")
+
+
+@pytest.fixture(scope="module")
+def fixture_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("fixture")
+    raw = synthetic.write_raw(root / "raw")
+    result = ingest(raw_files(raw))
+    clusters = find_clusters(result.articles)
+    assignment = assign_splits(units_from(result.articles, clusters))
+    splits_dir = root / "splits"
+    write_assignment(splits_dir, assignment, {"rule": "fixture"})
+    kept = [a for a in result.articles if clusters.cluster_of[a.id] == a.id]
+    _write_annotations(root / "annotations", kept, assignment)
+    kwargs = dict(annotations=root / "annotations", splits_dir=splits_dir, expected_stats=root / "expected.json")
+    first = build(raw, root / "out1", progress=False, update_expected=True, **kwargs)
+    second = build(raw, root / "out2", progress=False, **kwargs)
+    return root, first, second, kwargs
+
+
+def test_accounting_balances_and_counts_duplicates(fixture_build):
+    _, first, _, _ = fixture_build
+    assert first.stats["balanced"]
+    assert first.stats["dedup"]["exact_merged"] == 1
+    assert "empty_body=1" in first.accounting and "DOES NOT ADD UP" not in first.accounting
+
+
+def test_two_builds_are_byte_identical(fixture_build):
+    root, first, second, _ = fixture_build
+    assert first.manifest["files"] == second.manifest["files"]
+    for rel in ["README.md", "data/manifest.json", "figures/label_share.png", "figures/lengths.png"]:
+        assert (root / "out1" / rel).read_bytes() == (root / "out2" / rel).read_bytes(), rel
+
+
+def test_every_config_loads_with_datasets(fixture_build):
+    import datasets
+
+    root, first, _, _ = fixture_build
+    out = str(root / "out1")
+    assert sorted(datasets.get_dataset_config_names(out)) == sorted(first.stats["configs"])
+    for config, splits in first.stats["configs"].items():
+        ds = datasets.load_dataset(out, config)
+        assert {s: len(d) for s, d in ds.items()} == splits, config
+    topic = datasets.load_dataset(out, "topic", split="train")
+    assert topic.features["label"].names == [l.slug for l in ann.load_taxonomy()]
+    assert set(topic.features) == {"id", "title", "text", "label", "outlet"}
+
+
+def test_topic_labels_come_from_the_category_map(fixture_build):
+    import datasets
+
+    root, _, _, _ = fixture_build
+    arts = {r["id"]: r for r in datasets.load_dataset(str(root / "out1"), "articles", split="full")}
+    for split in ("train", "validation", "test"):
+        for r in datasets.load_dataset(str(root / "out1"), "topic", split=split):
+            cats = arts[r["id"]]["source_categories"]
+            name = ["politics", "economy", "sports", "culture", "technology", "society"][r["label"]]
+            assert name in {"Politics": "politics", "Sports": "sports", "sport": "sports", "economy": "economy"}.get(
+                cats[0], "?") or len(cats) > 1
+            assert arts[r["id"]]["split"] == split
+
+
+def test_qrels_merge_double_judgments_and_queries_carry_title_and_body(fixture_build):
+    import datasets
+
+    root, _, _, _ = fixture_build
+    qrels = datasets.load_dataset(str(root / "out1"), "qrels", split="test")
+    assert sorted(r["score"] for r in qrels) == [0, 1]  # grades 2 and 1 from two annotators -> 1 (half down)
+    queries = datasets.load_dataset(str(root / "out1"), "queries", split="test")
+    assert len(queries) == 1 and "\n\n" in queries[0]["text"]
+
+
+def test_mteb_retrieval_loader_reads_the_build(fixture_build):
+    from mteb.abstasks.retrieval_dataset_loaders import RetrievalDatasetLoader
+
+    root, first, _, _ = fixture_build
+    data = RetrievalDatasetLoader(str(root / "out1"), revision=None, split="test").load()
+    assert len(data["corpus"]) == first.stats["configs"]["corpus"]["corpus"]
+    assert len(data["queries"]) == 1
+    (qid, docs), = data["relevant_docs"].items()
+    assert sorted(docs.values()) == [0, 1]
+
+
+def test_verify_passes_then_catches_drift(fixture_build, tmp_path):
+    root, _, _, kwargs = fixture_build
+    assert verify(root / "out1", **kwargs) == []
+    out = tmp_path / "out"
+    shutil.copytree(root / "out1", out)
+    victim = out / "data" / "topic" / "train.parquet"
+    victim.write_bytes(victim.read_bytes()[:-10] + b"0123456789")
+    problems = verify(out, **kwargs)
+    assert any("checksum drift" in p and "topic/train" in p for p in problems)
+    stats = json.loads((root / "expected.json").read_text())
+    stats["configs"]["topic"]["train"] += 1
+    drifted = tmp_path / "expected.json"
+    drifted.write_text(json.dumps(stats))
+    assert any("count drift" in p for p in verify(root / "out1", **{**kwargs, "expected_stats": drifted}))
+
+
+def test_verify_catches_overlapping_splits_and_unknown_annotation_ids(fixture_build, tmp_path):
+    root, _, _, kwargs = fixture_build
+    splits = tmp_path / "splits"
+    shutil.copytree(kwargs["splits_dir"], splits)
+    first_test = (splits / "test.ids").read_text().split()[0]
+    with (splits / "train.ids").open("a") as f:
+        f.write(first_test + "\n")
+    assert any("overlapping" in p for p in verify(root / "out1", **{**kwargs, "splits_dir": splits}))
+    annotations = tmp_path / "annotations"
+    shutil.copytree(kwargs["annotations"], annotations)
+    with (annotations / "exclusions.tsv").open("a") as f:
+        f.write("ffffffffffffffff\theadline\tgeneric_title\tx\tsilver:x\n")
+    assert any("unknown article id ffffffffffffffff" in p
+               for p in verify(root / "out1", **{**kwargs, "annotations": annotations}))
+
+
+def test_publish_dry_run_validates_offline(fixture_build):
+    from arnews_ds.publish import PublishError, publish
+    from arnews_ds.version import __version__
+
+    root, _, _, _ = fixture_build
+    files = publish("org/arnews_ds", f"v{__version__}", folder=root / "out1", dry_run=True)
+    assert "README.md" in files and "data/topic/train.parquet" in files
+    with pytest.raises(PublishError, match="does not match"):
+        publish("org/arnews_ds", "v0.0.1", folder=root / "out1", dry_run=True)
