@@ -115,7 +115,9 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-_MULTS = tuple(np.uint64(m) for m in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93))
+def _multiplier(position: int) -> np.uint64:
+    # A distinct odd constant per shingle position keeps (a b c) and (c b a) apart.
+    return np.uint64((0x9E3779B97F4A7C15 * (2 * position + 1)) & 0xFFFFFFFFFFFFFFFF)
 
 
 def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE_SIZE) -> np.ndarray:
@@ -123,10 +125,9 @@ def shingle_hashes(hashes: np.ndarray, size: int = SHINGLE_SIZE) -> np.ndarray:
     n = len(hashes) - size + 1
     if n <= 0:
         return np.empty(0, dtype=np.uint64)
-    acc = np.zeros(n, dtype=np.uint64)
-    for k in range(size):
-        # Position-dependent multipliers keep (a b c) and (c b a) apart; uint64 arithmetic wraps on purpose.
-        acc = acc + hashes[k : k + n] * _MULTS[k % len(_MULTS)] + np.uint64(k)
+    acc = hashes[:n] * _multiplier(0)  # uint64 arithmetic wraps on purpose
+    for k in range(1, size):
+        acc += hashes[k : k + n] * _multiplier(k)
     return np.unique(_mix64(acc))
 
 
@@ -225,8 +226,10 @@ def near_pairs(
     pairs: set[tuple[int, int]] = set()
     for table in lsh.hashtables:
         for bucket in table.keys():
-            keys = sorted(table.get(bucket))
-            pairs.update((keys[x], keys[y]) for x in range(len(keys)) for y in range(x + 1, len(keys)))
+            keys = table.get(bucket)
+            if len(keys) > 1:  # nearly every bucket holds one document
+                keys = sorted(keys)
+                pairs.update((keys[x], keys[y]) for x in range(len(keys)) for y in range(x + 1, len(keys)))
     return sorted(pairs)
 
 

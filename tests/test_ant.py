@@ -59,6 +59,11 @@ def read_all(path: Path) -> list[Article | Rejection]:
     return list(ant.read(path))
 
 
+def read_one(tmp_path: Path, raw: bytes, member: str = f"{V2_TOP}/BBC/sport/a.txt") -> list[Article | Rejection]:
+    """Read a tarball holding one synthetic member."""
+    return read_all(make_tar(tmp_path / "one.tar.gz", {member: raw}))
+
+
 def only_article(items) -> Article:
     assert len(items) == 1 and isinstance(items[0], Article), items
     return items[0]
@@ -95,13 +100,13 @@ def test_parse_time(raw, iso, kind):
     ],
 )
 def test_time_formats_reach_the_article(tmp_path, raw, published):
-    a = only_article(read_all(make_tar(tmp_path / "x.tar.gz", {f"{V2_TOP}/BBC/sport/a.txt": doc(time=raw)})))
+    a = only_article(read_one(tmp_path, doc(time=raw)))
     assert (a.published, a.date_kind, a.flags) == (published, "published", ())
 
 
 @pytest.mark.parametrize("time", ["not a time", None])
 def test_bad_or_missing_time_is_flagged(tmp_path, time):
-    a = only_article(read_all(make_tar(tmp_path / "x.tar.gz", {f"{V2_TOP}/BBC/sport/a.txt": doc(time=time)})))
+    a = only_article(read_one(tmp_path, doc(time=time)))
     assert (a.published, a.date_kind, a.flags) == (None, "none", ("bad_time",))
 
 
@@ -129,12 +134,12 @@ def test_v2_record_fields(tmp_path):
      ("skynews", "skynews-arabia"), ("Jawhara FM", "jawharafm")],
 )
 def test_outlet_slugs_from_src(tmp_path, src, outlet):
-    a = only_article(read_all(make_tar(tmp_path / "x.tar.gz", {f"{V2_TOP}/BBC/sport/a.txt": doc(src=src)})))
+    a = only_article(read_one(tmp_path, doc(src=src)))
     assert a.outlet == outlet
 
 
 def test_blank_abstract_is_no_lead(tmp_path):
-    a = only_article(read_all(make_tar(tmp_path / "x.tar.gz", {f"{V2_TOP}/BBC/sport/a.txt": doc(abstract="\n \n")})))
+    a = only_article(read_one(tmp_path, doc(abstract="\n \n")))
     assert a.lead is None
 
 
@@ -162,7 +167,7 @@ def test_corpus_from_layout_when_names_do_not_tell(tmp_path):
 
 
 def test_src_wins_over_folder_and_cat_keeps_spelling(tmp_path):
-    a = only_article(read_all(make_tar(tmp_path / "x.tar.gz", {f"{V2_TOP}/BBC/sport/a.txt": doc(src="CNN", cat="middleEast")})))
+    a = only_article(read_one(tmp_path, doc(src="CNN", cat="middleEast")))
     assert (a.outlet, a.source_categories) == ("cnn-arabic", ("middleEast",))
 
 
@@ -174,21 +179,22 @@ def test_unknown_source_is_rejected(tmp_path, src, folder):
 
 
 def test_missing_author(tmp_path):
-    a = only_article(read_all(make_tar(tmp_path / "x.tar.gz", {f"{V2_TOP}/BBC/sport/a.txt": doc(author=None)})))
+    a = only_article(read_one(tmp_path, doc(author=None)))
     assert (a.byline, a.authors) == (None, ())
-    a = only_article(read_all(make_tar(tmp_path / "y.tar.gz", {f"{V2_TOP}/BBC/sport/a.txt": doc(author=" ")})))
+    a = only_article(read_one(tmp_path, doc(author=" ")))
     assert a.byline is None
 
 
 def test_missing_url_keys_the_id_on_the_title(tmp_path):
-    a = only_article(read_all(make_tar(tmp_path / "x.tar.gz", {f"{V2_TOP}/BBC/sport/a.txt": doc(url="")})))
+    a = only_article(read_one(tmp_path, doc(url="")))
     assert a.url is None and len(a.id) == 16
 
 
 @pytest.mark.parametrize("text", ["\n\n", None])
 def test_empty_body_is_rejected(tmp_path, text):
-    items = read_all(make_tar(tmp_path / "x.tar.gz", {f"{V2_TOP}/BBC/sport/a.txt": doc(text=text)}))
-    assert [(type(r), r.code, r.index) for r in items] == [(Rejection, "empty_body", 0)]
+    items = read_one(tmp_path, doc(text=text))
+    assert [(type(r), r.code, r.index, r.outlet, r.corpus) for r in items] == [
+        (Rejection, "empty_body", 0, "bbc-arabic", "ant-v2.1")]
 
 
 def test_same_url_twice_is_two_articles_with_one_id(tmp_path):
@@ -198,18 +204,19 @@ def test_same_url_twice_is_two_articles_with_one_id(tmp_path):
 
 
 def test_unclosed_text_is_read_to_the_end_and_flagged(tmp_path):
-    raw = "<DOC>\n<URL>http://example.com/u</URL>\n<SRC>BBC</SRC>\n<TITLE>عنوان</TITLE>\n<TEXT>\nنص مقطوع".encode()
-    a = only_article(read_all(make_tar(tmp_path / "x.tar.gz", {f"{V2_TOP}/BBC/sport/a.txt": raw})))
+    raw = "<DOC>\n<URL>http://example.com/u</URL>\n<SRC>BBC</SRC>\n<TITLE>عنوان</TITLE>\n<TEXT>\nنص مقطوع"
+    raw = raw.encode()
+    a = only_article(read_one(tmp_path, raw))
     assert a.body == "نص مقطوع" and "unclosed_tag" in a.flags
 
 
 def test_file_without_tags_is_wrong_shape(tmp_path):
-    (r,) = read_all(make_tar(tmp_path / "x.tar.gz", {f"{V2_TOP}/BBC/sport/a.txt": "نص بلا وسوم".encode()}))
+    (r,) = read_one(tmp_path, "نص بلا وسوم".encode())
     assert r.code == "wrong_shape"
 
 
 def test_bullet_angle_brackets_in_body_are_text(tmp_path):
-    a = only_article(read_all(make_tar(tmp_path / "x.tar.gz", {f"{V2_TOP}/BBC/sport/a.txt": doc(text="<< نقطة أولى\n>> نقطة ثانية")})))
+    a = only_article(read_one(tmp_path, doc(text="<< نقطة أولى\n>> نقطة ثانية")))
     assert a.body == "<< نقطة أولى\n>> نقطة ثانية"
 
 
@@ -311,7 +318,8 @@ def test_unsafe_members_are_rejected_and_never_written(tmp_path, monkeypatch):
     before = sorted(p for p in tmp_path.rglob("*"))
     items = read_all(path)
     assert sorted(p for p in tmp_path.rglob("*")) == before  # nothing was written anywhere near
-    codes = {(i.provenance[0].member if isinstance(i, Article) else i.member): getattr(i, "code", "article") for i in items}
+    member = lambda i: i.provenance[0].member if isinstance(i, Article) else i.member  # noqa: E731
+    codes = {member(i): getattr(i, "code", "article") for i in items}
     assert codes == {
         f"{V2_TOP}/BBC/sport/a.txt": "article",
         "/tmp/evil-abs.txt": "unsafe_member",
@@ -338,9 +346,10 @@ def test_safe_names(name):
 
 def test_doctype_and_entities_are_never_expanded(tmp_path):
     laughs = "".join(f'<!ENTITY l{i} "&l{i - 1};&l{i - 1};&l{i - 1};&l{i - 1};&l{i - 1};">' for i in range(1, 12))
-    prolog = f'<?xml version="1.0"?>\n<!DOCTYPE DOC [<!ENTITY l0 "انفجار"> {laughs} <!ENTITY ext SYSTEM "file:///etc/passwd">]>\n'
+    external = '<!ENTITY ext SYSTEM "file:///etc/passwd">'
+    prolog = f'<?xml version="1.0"?>\n<!DOCTYPE DOC [<!ENTITY l0 "انفجار"> {laughs} {external}]>\n'
     raw = doc(prolog=prolog, title="عنوان &l11; &ext;", text="\nنص &l11; و &amp; و &lt;\n")
-    a = only_article(read_all(make_tar(tmp_path / "x.tar.gz", {f"{V2_TOP}/BBC/sport/a.txt": raw})))
+    a = only_article(read_one(tmp_path, raw))
     assert a.title == "عنوان &l11; &ext;"
     assert a.body == "نص &l11; و &amp; و &lt;"
     assert "انفجار" not in a.title + a.body and "root:" not in a.body
@@ -349,11 +358,13 @@ def test_doctype_and_entities_are_never_expanded(tmp_path):
 def test_non_utf8_member_is_rejected_and_others_kept(tmp_path):
     members = {
         f"{V2_TOP}/BBC/sport/a.txt": doc(),
-        f"{V2_TOP}/BBC/sport/b.txt": doc(url="http://example.com/b").replace("عنوان".encode(), "عنوان".encode("cp1256")),
+        # A legacy Windows-1256 encoded title inside an otherwise UTF-8 file.
+        f"{V2_TOP}/BBC/sport/b.txt": doc(url="http://example.com/b", title="عنوان").replace(
+            "عنوان".encode(), "عنوان".encode("cp1256")),
     }
     items = read_all(make_tar(tmp_path / "x.tar.gz", members))
     assert [getattr(i, "code", "article") for i in items] == ["article", "not_utf8"]
-    assert items[1].index == 1
+    assert (items[1].index, items[1].corpus, items[1].outlet) == (1, "ant-v2.1", "bbc-arabic")
 
 
 def _incompressible_docs(n: int) -> dict[str, bytes]:
@@ -372,7 +383,7 @@ def test_truncated_archive_yields_good_records_then_one_rejection(tmp_path, mode
     assert 1 <= len(good) < 6 and all(isinstance(i, Article) for i in good)
     assert [i.provenance[0].index for i in good] == list(range(len(good)))
     assert isinstance(last, Rejection) and (last.code, last.member, last.index) == ("truncated", None, None)
-    assert last.file == cut.name
+    assert (last.file, last.corpus) == (cut.name, "ant-v2.1")
 
 
 def test_every_cut_point_ends_cleanly(tmp_path):

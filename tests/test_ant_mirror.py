@@ -34,15 +34,18 @@ EXPECTED = {
         "corpus": "ant-v2.1",
         "items": 31_525,
         "rejections": {"empty_body": 2},
-        "outlets": {"skynews-arabia": 13_708, "alarabiya": 6_519, "france24-arabic": 3_974, "bbc-arabic": 3_815,
-                    "cnn-arabic": 3_507},
+        "outlets": {
+            "skynews-arabia": 13_708, "alarabiya": 6_519, "france24-arabic": 3_974, "bbc-arabic": 3_815,
+            "cnn-arabic": 3_507,
+        },
         "golden": [
             (0, "1c54b83ce7e8dcfc", "هكذا تحالفت ", "Alarabia/culture/AL-culture-1-20180218.txt"),
             (9, "cdd6d3b095414066", "مهرجان تطوان", "Alarabia/culture/AL-culture-107-20180301.txt"),
             (31_524, "029c0150eeba2f74", "أبل وسامسونغ", "SkyNews/technology/SK-technology-999-20180628.txt"),
         ],
         "time_formats": {"rfc2822": 31_525},
-        "same_url": ("Alarabia/economy/AL-economy-432-20180412.txt", "Alarabia/technology/AL-technology-165-20180412.txt"),
+        "same_url": (
+            "Alarabia/economy/AL-economy-432-20180412.txt", "Alarabia/technology/AL-technology-165-20180412.txt"),
     },
 }
 

@@ -241,4 +241,5 @@ def read(path: str | os.PathLike) -> Iterator[Article | Rejection]:
     if failure is not None:
         yield Rejection(SOURCE, path.name, None, None, failure.reason, failure.code, corpus=ctx.corpus)
     elif index == 0:
-        yield Rejection(SOURCE, path.name, None, None, "no article files in the input", "wrong_shape", corpus=ctx.corpus)
+        reason = "no article files in the input"
+        yield Rejection(SOURCE, path.name, None, None, reason, "wrong_shape", corpus=ctx.corpus)
