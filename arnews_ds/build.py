@@ -156,6 +156,7 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     from .dedup import cluster_records, find_clusters
     from .figures import render_figures
     from .card import card_metadata, render_card, render_tables
+    from .croissant import croissant_metadata, write_croissant
     from .ingest import format_accounting, ingest, move_out, raw_files
     from .splits import manifest_hash, read_assignment
 
@@ -192,6 +193,8 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     for sub in ("data", "figures"):
         _clear(out / sub)
     data_files, nbytes = write_dataset(tables, out)
+    # Generated metadata like the card: not in the manifest, uploaded by `publish`.
+    write_croissant(out, croissant_metadata(stats, data_files, label_names))
     figures = render_figures(stats, tables.rows["articles"]["full"], out / "figures")
     dup_rows = cluster_records(clusters)
     dup_path = out / "data" / "duplicates.tsv"

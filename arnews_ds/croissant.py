@@ -80,7 +80,7 @@ def croissant_metadata(stats: dict, files: dict[str, str], label_names: list[str
     """The Croissant JSON-LD of a build: configs and splits from `stats["configs"]`, sha256 from `files`."""
     import mlcroissant as mlc
 
-    files_nodes, file_sets, record_sets, split_names = [], [], [], {}  # dict: ordered set
+    files_nodes, file_sets, record_sets, split_names = [], [], [], set()
     for config, spec in TASKS.items():
         if config not in stats["configs"]:
             continue  # not built (e.g. queries/qrels before judgments exist)
@@ -94,7 +94,7 @@ def croissant_metadata(stats: dict, files: dict[str, str], label_names: list[str
         fields = [_column_field(mlc, config, *f, label_names) for f in spec.fields]
         if _has_split_field(spec):
             fields.append(_split_field(mlc, spec))
-            split_names.update(dict.fromkeys(splits))
+            split_names.update(splits)
         record_sets.append(mlc.RecordSet(id=config, name=config, description=spec.description, fields=fields))
     if split_names:
         record_sets.insert(0, _splits_record_set(mlc, sorted(split_names, key=list(_SPLIT_URIS).index)))

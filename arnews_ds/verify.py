@@ -64,6 +64,18 @@ def check_cross_split_duplicates(article_rows: list[dict]) -> list[str]:
     return problems
 
 
+def check_cluster_splits(out: Path, split_of: dict[str, str]) -> list[str]:
+    """Every merge of data/duplicates.tsv keeps representative and member in one split (DESIGN §6)."""
+    problems = []
+    lines = (out / "data" / "duplicates.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    for line in lines:
+        rep, member, _ = line.split("\t")
+        if split_of.get(rep) != split_of.get(member):
+            problems.append(f"duplicate cluster straddles splits: {rep} ({split_of.get(rep)}) / {member} "
+                            f"({split_of.get(member)})")
+    return problems
+
+
 def check_annotation_ids(known: set[str], root: Path = ann.ANNOTATIONS) -> list[str]:
     """Every id in an annotation file must be a known article id (kept, merged or duplicate)."""
     problems = []
@@ -98,9 +110,11 @@ def verify(out: Path = PACKAGE_DIR, near_duplicates: bool = True, annotations: P
     import pyarrow.parquet as pq
 
     rows = pq.read_table(out / "data" / "articles" / "full.parquet").to_pylist()
-    # The union of the split files: still meaningful when they overlap (already reported above).
-    known = {i for split in SPLITS if (splits_dir / f"{split}.ids").exists()
-             for i in (splits_dir / f"{split}.ids").read_text(encoding="ascii").split()}
+    # The split files read leniently: still meaningful when they overlap (already reported above).
+    split_of = {i: split for split in SPLITS if (splits_dir / f"{split}.ids").exists()
+                for i in (splits_dir / f"{split}.ids").read_text(encoding="ascii").split()}
+    known = set(split_of)
+    problems += check_cluster_splits(out, split_of)
     problems += check_annotation_ids(known, annotations)
     if near_duplicates:
         problems += check_cross_split_duplicates(rows)

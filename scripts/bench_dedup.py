@@ -87,8 +87,12 @@ def main() -> None:
     wall = time.perf_counter() - t
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     outlet = {a.id: a.outlet for a in articles}
+    corpus = {a.id: a.corpus for a in articles}
     kinds = Counter(c.kind for c in clusters.clusters)
-    cross = sum(len({outlet[c.representative], *(outlet[m] for m in c.members)}) > 1 for c in clusters.clusters)
+    spans = lambda of: sum(len({of[c.representative], *map(of.get, c.members)}) > 1 for c in clusters.clusters)  # noqa: E731
+    cross = spans(outlet)
+    largest = max((len(c.members) + 1 for c in clusters.clusters), default=0)
+    print(f"largest cluster: {largest} articles; clusters spanning corpora: {spans(corpus)}")
     print(f"find_clusters: {wall:.1f}s, peak RSS {rss:.0f} MiB (before: {rss0:.0f} MiB)")
     print(f"clusters: {len(clusters.clusters)} ({kinds['exact']} exact-only, {kinds['near']} with a near link), "
           f"{cross} span outlets; merged: {clusters.n_exact_merged} exact + {clusters.n_near_merged} near")

@@ -70,7 +70,7 @@ def test_accounting_balances_and_counts_duplicates(fixture_build):
 def test_two_builds_are_byte_identical(fixture_build):
     root, first, second, _ = fixture_build
     assert first.manifest["files"] == second.manifest["files"]
-    for rel in ["README.md", "data/manifest.json", "figures/label_share.png", "figures/lengths.png"]:
+    for rel in ["README.md", "croissant.json", "data/manifest.json", "figures/label_share.png", "figures/lengths.png"]:
         assert (root / "out1" / rel).read_bytes() == (root / "out2" / rel).read_bytes(), rel
 
 
