@@ -157,7 +157,7 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     from .figures import render_figures
     from .card import card_metadata, render_card, render_tables
     from .croissant import croissant_metadata, write_croissant
-    from .ingest import format_accounting, ingest, move_out, raw_files
+    from .ingest import default_workers, format_accounting, ingest, move_out, raw_files
     from .splits import manifest_hash, read_assignment
 
     steps = ["ingest", "dedup", "tables", "write"]
@@ -172,7 +172,7 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
             bar.set_postfix_str(name)
             bar.update(1)
 
-    result = ingest(raw_files(raw), progress=progress)
+    result = ingest(raw_files(raw), progress=progress, workers=default_workers())
     step("ingest")
     clusters = find_clusters(result.articles)
     exclusions = ann.load_exclusions(annotations)

@@ -51,10 +51,10 @@ def _raw_dir(args) -> Path:
 
 
 def _cmd_stats(args) -> int:
-    from .ingest import format_accounting, ingest, raw_files
+    from .ingest import default_workers, format_accounting, ingest, raw_files
 
     if args.raw:
-        result = ingest(raw_files(_raw_dir(args)), progress=True)
+        result = ingest(raw_files(_raw_dir(args)), progress=True, workers=default_workers())
         print(format_accounting(result))
         return 0 if result.balanced else 1
     from .build import PACKAGE_DIR

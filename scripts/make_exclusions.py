@@ -13,7 +13,7 @@ from pathlib import Path
 from arnews_ds import annotations as ann
 from arnews_ds.dedup import find_clusters
 from arnews_ds.exclusions import headline_exclusions
-from arnews_ds.ingest import ingest, raw_files
+from arnews_ds.ingest import default_workers, ingest, raw_files
 
 
 def main() -> None:
@@ -26,7 +26,7 @@ def main() -> None:
         from arnews_ds.fetch import cache_dir
 
         raw = cache_dir()
-    result = ingest(raw_files(raw), progress=True)
+    result = ingest(raw_files(raw), progress=True, workers=default_workers())
     clusters = find_clusters(result.articles)
     kept = [a for a in result.articles if clusters.cluster_of[a.id] == a.id]
     path = ann.ANNOTATIONS / "exclusions.tsv"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from arnews_ds.build import SPLITS_DIR
 from arnews_ds.dedup import find_clusters
-from arnews_ds.ingest import ingest, raw_files
+from arnews_ds.ingest import default_workers, ingest, raw_files
 from arnews_ds.splits import (DATE_SLACK, RULE, TEST_SHARE, VALIDATION_SHARE, assign_splits, read_assignment,
                               units_from, write_assignment)
 
@@ -27,7 +27,7 @@ def main() -> None:
         from arnews_ds.fetch import cache_dir
 
         raw = cache_dir()
-    result = ingest(raw_files(raw), progress=True)
+    result = ingest(raw_files(raw), progress=True, workers=default_workers())
     units = units_from(result.articles, find_clusters(result.articles))
     existing = read_assignment(args.splits_dir)
     assignment = assign_splits(units, existing)

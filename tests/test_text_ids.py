@@ -43,3 +43,15 @@ def test_article_id_contract():
     # Without a URL the key is the cleaned title; the outlet always enters the id.
     assert article_id("aawsat", None, "عنوان\u00a0 الخبر") == article_id("aawsat", "", "عنوان الخبر")
     assert article_id("aawsat", None, "عنوان") != article_id("okaz", None, "عنوان")
+
+
+def test_fast_url_split_agrees_with_urlsplit():
+    from arnews_ds.ids import _split_general, _split_plain
+
+    urls = ["http://www.X.com/a/b?q=1#f", "https://x.com", "https://x.com?only=query", "http://x.com/%D8%AE/",
+            "http://x.com/a#frag?no", "http://sabq.org/uxCgde", "http://x.com/a?b=c?d", "HTTPS://WWW.x.COM/A"]
+    for url in urls:
+        assert _split_plain(url) == _split_general(url), url
+    for odd in ("http://user@x.com/a", "http://x.com:8080/a", "x.com/a", "http://x.com:bad/a"):
+        assert _split_plain(odd) is None
+        _split_general(odd)  # never raises, even on a malformed port

@@ -7,6 +7,7 @@ member read before the damage has been yielded.
 """
 from __future__ import annotations
 
+import io
 import os
 import stat
 import tarfile
@@ -59,11 +60,34 @@ def _tar_kind_problem(info: tarfile.TarInfo) -> str | None:
     return None
 
 
+def _open_tar(path: str | os.PathLike) -> tuple[tarfile.TarFile, str | None]:
+    """Open a tarball; a gzip one is inflated into memory in one zlib call, which makes reading its ~30k small
+    members several times faster than tarfile's seek-and-read through GzipFile. Returns (tar, why the compressed
+    stream ended early or None)."""
+    raw = Path(path).read_bytes()
+    if raw[:2] != b"\x1f\x8b":
+        # bz2/xz/plain: random-access mode (not `r|`), whose readers raise on a cut stream that stream mode ignores.
+        return tarfile.open(path, mode="r:*"), None
+    parts, cut = [], None
+    while raw:  # a gzip file may hold several members back to back
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            parts.append(inflater.decompress(raw))
+        except zlib.error as exc:
+            parts.append(inflater.flush())
+            cut = f"bad compressed data ({exc})"
+            break
+        if not inflater.eof:
+            cut = "compressed stream ends early"
+            break
+        raw = inflater.unused_data if inflater.unused_data[:2] == b"\x1f\x8b" else b""
+    return tarfile.open(fileobj=io.BytesIO(b"".join(parts)), mode="r:"), cut
+
+
 def iter_tar(path: str | os.PathLike) -> Iterator[Entry]:
     """Yield regular files (with bytes) and refused members of a tarball in stored order; directories are skipped."""
     try:
-        # Random-access mode (not `r|`): its gzip/bz2/xz readers raise on a cut stream, which stream mode ignores.
-        tf = tarfile.open(path, mode="r:*")
+        tf, cut = _open_tar(path)
     except _STREAM_ERRORS as exc:
         raise ArchiveError("bad_archive", f"not a readable tar archive ({exc})") from None
     current = None
@@ -78,6 +102,8 @@ def iter_tar(path: str | os.PathLike) -> Iterator[Entry]:
                     fh = tf.extractfile(info)
                     yield Entry(info.name, data=fh.read() if fh else b"")
                 current = None
+            if cut:
+                raise EOFError(cut)
             _check_end(tf)
     except _STREAM_ERRORS as exc:
         where = f" while reading {current!r}" if current else ""
