@@ -1,0 +1,148 @@
+"""Run one baseline on the fixed splits of the built dataset, score it with our metrics, and write its results.
+
+`scripts/baseline.py` is the thin CLI over `run`. Results: `metrics.json` (metrics, dataset version, split-manifest
+hash, settings, wall time, peak memory) plus predictions (topic/headline: JSON Lines) or TREC run files (retrieval).
+"""
+from __future__ import annotations
+
+import json
+import resource
+import time
+from pathlib import Path
+
+from . import BaselineResult, Options, TaskData, get_baseline
+from ..build import PACKAGE_DIR, REPO_ROOT
+
+RESULTS_DIR = REPO_ROOT / "results"
+# The retrieval task reads these configs; `queries`/`qrels` exist only once judgments do.
+NO_JUDGMENTS = ("no related-article judgments exist yet (annotations/related_qrels.tsv): run files are written for the "
+                "validation and test articles, but there is nothing to score them against")
+
+
+def _rows(folder: Path, config: str, split: str) -> list[dict]:
+    import datasets
+
+    return datasets.load_dataset(str(folder), config, split=split).to_list()
+
+
+def load_task_data(task: str, folder: Path = PACKAGE_DIR) -> TaskData:
+    """The task's splits as plain rows, from the built dataset folder."""
+    import datasets
+
+    if not (folder / "data" / "manifest.json").exists():
+        raise FileNotFoundError(f"no built dataset in {folder}: run `arnews-ds build` first")
+    configs = datasets.get_dataset_config_names(str(folder))
+    if task == "topic":
+        ds = datasets.load_dataset(str(folder), "topic")
+        return TaskData("topic", ds["train"].to_list(), ds["validation"].to_list(), ds["test"].to_list(),
+                        label_names=ds["train"].features["label"].names)
+    if task == "headline":
+        ds = datasets.load_dataset(str(folder), "headline")
+        return TaskData("headline", ds["train"].to_list(), ds["validation"].to_list(), ds["test"].to_list())
+    if task != "retrieval":
+        raise ValueError(f"unknown task {task!r}")
+    corpus = _rows(folder, "corpus", "corpus")
+    articles = datasets.load_dataset(str(folder), "articles", split="full")
+    train = [{"_id": r["id"], "title": r["title"], "text": r["body"]} for r in articles if r["split"] == "train"]
+    queries: dict[str, list[dict]] = {}
+    qrels: dict[str, dict[str, dict[str, int]]] = {}
+    if "qrels" in configs:
+        for split, rows in datasets.load_dataset(str(folder), "qrels").items():
+            for r in rows:
+                qrels.setdefault(split, {}).setdefault(r["query-id"], {})[r["corpus-id"]] = r["score"]
+        queries = {s: d.to_list() for s, d in datasets.load_dataset(str(folder), "queries").items()}
+    else:
+        # Without judgments every validation/test article is a query, so run files exist for later pooling.
+        for r in articles:
+            if r["split"] in ("validation", "test"):
+                text = f"{r['title']}\n\n{r['body']}" if r["title"] else r["body"]
+                queries.setdefault(r["split"], []).append({"_id": r["id"], "text": text})
+    return TaskData("retrieval", train, queries.get("validation", []), queries.get("test", []), corpus=corpus,
+                    queries=queries, qrels=qrels)
+
+
+def score(task: str, data: TaskData, result: BaselineResult) -> dict | None:
+    """Test metrics of a result with our metrics; None for retrieval without test judgments."""
+    from ..metrics.scores import headline_scores, retrieval_scores, topic_scores
+
+    if task == "topic":
+        index = {name: i for i, name in enumerate(data.label_names)}
+        gold = [index[p["gold"]] for p in result.predictions]
+        pred = [index[p["pred"]] for p in result.predictions]
+        return topic_scores(gold, pred, data.label_names)
+    if task == "headline":
+        return headline_scores([p["prediction"] for p in result.predictions],
+                               [p["reference"] for p in result.predictions])
+    if not data.qrels.get("test"):
+        return None
+    return retrieval_scores(data.qrels["test"], result.runs.get("test", {}))
+
+
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / "data" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def write_outputs(out: Path, task: str, model: str, result: BaselineResult, summary: dict) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "metrics.json").write_text(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
+    if result.predictions:
+        with (out / "predictions.jsonl").open("w", encoding="utf-8") as f:
+            for p in result.predictions:
+                f.write(json.dumps(p, ensure_ascii=False) + "\n")
+    for split, run in result.runs.items():
+        with (out / f"run.{split}.trec").open("w", encoding="utf-8") as f:
+            for qid in sorted(run):
+                for rank, (doc, s) in enumerate(run[qid], start=1):
+                    f.write(f"{qid} Q0 {doc} {rank} {s:.6f} arnews-{model}\n")
+
+
+def run(task: str, model: str, opts: Options, out: Path | None = None, folder: Path = PACKAGE_DIR) -> dict:
+    """Train on train, select on validation, score test; returns the metrics.json content (and writes it to `out`)."""
+    data = load_task_data(task, folder)
+    t0 = time.perf_counter()
+    result = get_baseline(task, model)(data, opts)
+    wall = time.perf_counter() - t0
+    test = score(task, data, result)
+    manifest = _manifest(folder)
+    summary = {
+        "task": task,
+        "model": model,
+        "dataset_version": manifest["version"],
+        "splits_manifest_sha256": manifest["splits_manifest_sha256"],
+        "settings": result.settings,
+        "validation": result.validation,
+        "test": test,
+        "extra": {k: v for k, v in result.extra.items() if k != "runs"},
+        "n_test": len(data.test),
+        "wall_time_s": round(wall, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    if test is None:
+        summary["note"] = NO_JUDGMENTS
+    if out is not None:
+        write_outputs(out, task, model, result, summary)
+    return summary
+
+
+MAIN_METRIC = {"topic": "macro_f1", "headline": "rougeL", "retrieval": "ndcg_at_10"}
+
+
+def leaderboard(results_dir: Path = RESULTS_DIR) -> list[dict]:
+    """One row per committed results/<task>/<model>/metrics.json."""
+    rows = []
+    for path in sorted(results_dir.glob("*/*/metrics.json")):
+        m = json.loads(path.read_text(encoding="utf-8"))
+        test = m.get("test") or {}
+        rows.append({"task": m["task"], "model": m["model"], "metric": MAIN_METRIC[m["task"]],
+                     "value": test.get(MAIN_METRIC[m["task"]]), "test": test, "dataset_version": m["dataset_version"],
+                     "variant": m["settings"].get("variant", ""), "note": m.get("note", "")})
+    return rows
+
+
+def format_leaderboard(rows: list[dict]) -> str:
+    lines = ["| task | model | variant | main metric | test score | dataset version |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        value = f"{r['value']:.2f}" if isinstance(r["value"], (int, float)) else "— (no judgments yet)"
+        lines.append(f"| {r['task']} | {r['model']} | {r['variant']} | {r['metric']} | {value} | {r['dataset_version']} |")
+    return "\n".join(lines)
