@@ -151,11 +151,10 @@ def _clear(folder: Path) -> None:
 
 def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expected: bool = False,
           annotations: Path = ann.ANNOTATIONS, splits_dir: Path = SPLITS_DIR,
-          expected_stats: Path = EXPECTED_STATS) -> BuildResult:
+          expected_stats: Path = EXPECTED_STATS, results_dir: Path | None = None) -> BuildResult:
     """Ingest -> dedup -> annotations + splits -> parquet, card, figures, manifest in `out`."""
     from .dedup import cluster_records, find_clusters
     from .figures import render_figures
-    from .card import card_metadata, render_card, render_tables
     from .croissant import croissant_metadata, write_croissant
     from .ingest import default_workers, format_accounting, ingest, move_out, raw_files
     from .splits import manifest_hash, read_assignment
@@ -201,16 +200,37 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     dup_path.write_text("representative_id\tmember_id\tkind\n" + "".join(
         f"{r['representative_id']}\t{r['member_id']}\t{r['kind']}\n" for r in dup_rows), encoding="utf-8")
     data_files[str(dup_path.relative_to(out))] = sha256_file(dup_path)
-    body = (REPO_ROOT / "DATASET_CARD.md").read_text(encoding="utf-8")
-    card = render_card(card_metadata(stats, label_names, nbytes), body, render_tables(stats, accounting, figures))
-    (out / "README.md").write_text(card, encoding="utf-8")
     manifest = {"version": __version__, "splits_manifest_sha256": manifest_hash(splits_dir),
-                "files": dict(sorted(data_files.items())), "stats": stats}
+                "files": dict(sorted(data_files.items())), "stats": stats, "label_names": label_names,
+                "nbytes": nbytes, "accounting": accounting, "figures": figures}
     (out / "data" / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                                 encoding="utf-8")
+    write_card(out, results_dir)
     if update_expected:
         expected_stats.write_text(json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     step("write")
     if bar:
         bar.close()
     return BuildResult(out, stats, manifest, accounting)
+
+
+def write_card(out: Path = PACKAGE_DIR, results_dir: Path | None = None) -> Path:
+    """(Re)render `<out>/README.md` from the build manifest, DATASET_CARD.md and the committed results leaderboard;
+    `arnews-ds card` calls this after baseline runs so the leaderboard shows without a rebuild."""
+    from .baselines.runner import RESULTS_DIR, format_leaderboard, leaderboard
+    from .card import card_metadata, render_card, render_tables
+
+    manifest = json.loads((out / "data" / "manifest.json").read_text(encoding="utf-8"))
+    stats = manifest["stats"]
+    rows = leaderboard(results_dir or RESULTS_DIR)
+    board = ""
+    if rows:
+        board = ("## Leaderboard (test split)\n\nScores of the baselines in `results/`, produced by "
+                 "`python scripts/baseline.py --task T --model M` on the splits and dataset version shown.\n\n"
+                 + format_leaderboard(rows) + "\n")
+    body = (REPO_ROOT / "DATASET_CARD.md").read_text(encoding="utf-8")
+    tables = render_tables(stats, manifest["accounting"], manifest["figures"])
+    card = render_card(card_metadata(stats, manifest["label_names"], manifest["nbytes"]), body, board + "\n" + tables)
+    path = out / "README.md"
+    path.write_text(card, encoding="utf-8")
+    return path

@@ -83,6 +83,84 @@ def _cmd_build(args) -> int:
     return 0 if result.stats["balanced"] else 1
 
 
+def _cmd_card(args) -> int:
+    from .build import PACKAGE_DIR, write_card
+
+    out = Path(args.out) if args.out else PACKAGE_DIR
+    if not (out / "data" / "manifest.json").exists():
+        raise UserError(f"no build in {out}: run `arnews-ds build` first")
+    path = write_card(out)
+    print(f"card written to {path}")
+    if args.leaderboard:
+        from .baselines.runner import format_leaderboard, leaderboard
+
+        print(format_leaderboard(leaderboard()))
+    return 0
+
+
+def _built_rows(config: str, split: str) -> list[dict]:
+    import pyarrow.parquet as pq
+
+    from .build import PACKAGE_DIR
+
+    path = PACKAGE_DIR / "data" / config / f"{split}.parquet"
+    if not path.exists():
+        raise UserError(f"no built {config}/{split}: run `arnews-ds build` first")
+    return pq.read_table(path).to_pylist()
+
+
+def _read_run(path: Path) -> dict[str, list[tuple[str, float]]]:
+    run: dict[str, list[tuple[str, float]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        qid, _, doc, _, score, _ = line.split()
+        run.setdefault(qid, []).append((doc, float(score)))
+    return run
+
+
+def _cmd_annotate(args) -> int:
+    from . import annotate as an
+    from . import annotations as ann
+
+    articles = _built_rows("articles", "full")
+    label_names = [l.slug for l in ann.load_taxonomy()]
+    if args.action == "export":
+        if args.task == "topic":
+            topic = _built_rows("topic", "test")
+            items = an.sample_topic(articles, topic, label_names, args.per_label, args.outlet, args.sample, args.seed)
+        elif args.task == "headline":
+            items = an.sample_headline(_built_rows("headline", "test"), args.sample, args.seed)
+        else:
+            if len(args.runs or []) < 3:
+                raise UserError("related export pools >= 3 systems: pass --runs RUN1 RUN2 RUN3 (TREC run files)")
+            runs = {str(p): _read_run(Path(p)) for p in args.runs}
+            by_id = {a["id"]: a for a in articles}
+            queries = an.stratified_queries(sorted(set.intersection(*(set(r) for r in runs.values()))), by_id,
+                                            args.sample, args.seed)
+            items = an.related_items(an.pool_related(queries, runs, args.depth), by_id)
+        paths = an.write_batches(items, f"{args.task}-s{args.seed}", args.batch_size)
+        print(f"{len(items)} items in {len(paths)} batches under {an.BATCHES}")
+        return 0
+    if args.action == "import":
+        known = {a["id"] for a in articles}
+        total = 0
+        for f in args.files:
+            with open(f, encoding="utf-8", newline="") as fh:
+                import csv
+
+                rows = list(csv.DictReader(fh, delimiter="\t"))
+            for r in rows:
+                r.setdefault("guidelines", an.GUIDELINES_VERSION)
+                r.setdefault("duplicate", "0")
+            try:
+                total += an.import_rows(args.task, rows, known, label_names, f)
+            except an.ImportError_ as e:
+                raise UserError(str(e)) from None
+        print(f"imported {total} {args.task} judgments")
+        return 0
+    print(json.dumps(an.agreement(), indent=2, ensure_ascii=False))
+    return 0
+
+
 def _cmd_verify(args) -> int:
     from .build import PACKAGE_DIR
     from .verify import verify
@@ -131,6 +209,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--update-expected", action="store_true", help="rewrite the committed expected stats on purpose")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("annotate", help="export annotation batches, import judgments, report agreement")
+    p.add_argument("action", choices=["export", "import", "agreement"])
+    p.add_argument("--task", choices=["topic", "headline", "related"])
+    p.add_argument("--sample", type=int, default=200, help="export: items (topic: extra no-category outlet items; "
+                   "related: queries)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--per-label", type=int, default=50, help="topic export: test items per silver label")
+    p.add_argument("--outlet", default="aawsat", help="topic export: outlet without editorial categories")
+    p.add_argument("--runs", nargs="*", help="related export: TREC run files of >= 3 systems to pool")
+    p.add_argument("--depth", type=int, default=10, help="related export: pool depth per system")
+    p.add_argument("--batch-size", type=int, default=100)
+    p.add_argument("files", nargs="*", help="import: judgment TSV files")
+    p.set_defaults(func=_cmd_annotate)
+
+    p = sub.add_parser("card", help="re-render the dataset card (incl. the results/ leaderboard) without a rebuild")
+    p.add_argument("--out", help="built dataset folder (default: the arnews_ds/ package folder)")
+    p.add_argument("--leaderboard", action="store_true", help="also print the leaderboard")
+    p.set_defaults(func=_cmd_card)
 
     p = sub.add_parser("verify", help="checksums, counts, split leakage, annotation ids; non-zero exit on failure")
     p.add_argument("--out", help="built dataset folder (default: the arnews_ds/ package folder)")
