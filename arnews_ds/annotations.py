@@ -127,3 +127,34 @@ def _mean_half_down(grades: list[int]) -> int:
     """Mean rounded to the nearest integer, halves down: ceil(mean - 1/2) in integer arithmetic."""
     n = len(grades)
     return -((n - 2 * sum(grades)) // (2 * n))
+
+
+def load_topic_gold(root: Path = ANNOTATIONS, labels: list[str] | None = None) -> tuple[dict[str, str], int]:
+    """(id -> gold label for items whose annotators all agree, number of items left out for disagreement)."""
+    labels = labels or [l.slug for l in load_taxonomy(root)]
+    by_id: dict[str, dict[str, str]] = {}
+    for i, row in enumerate(read_table(root / "topic_gold.tsv", ("id", "label", "annotator", "method"), "\t"), start=2):
+        if row["method"] != "manual":
+            raise AnnotationError(f"topic_gold.tsv:{i}: gold labels must be method=manual, got {row['method']}")
+        if row["label"] not in labels:
+            raise AnnotationError(f"topic_gold.tsv:{i}: unknown label {row['label']!r}")
+        judges = by_id.setdefault(row["id"], {})
+        if row["annotator"] in judges:
+            raise AnnotationError(f"topic_gold.tsv:{i}: duplicate label by {row['annotator']}")
+        judges[row["annotator"]] = row["label"]
+    agreed = {i: next(iter(set(j.values()))) for i, j in by_id.items() if len(set(j.values())) == 1}
+    return dict(sorted(agreed.items())), len(by_id) - len(agreed)
+
+
+def load_headline_refs(root: Path = ANNOTATIONS) -> dict[str, list[str]]:
+    """id -> hand-written reference headlines (manual only), in annotator order."""
+    out: dict[str, dict[str, str]] = {}
+    for i, row in enumerate(read_table(root / "headline_refs.tsv", ("id", "reference", "annotator", "method"), "\t"),
+                            start=2):
+        if row["method"] != "manual":
+            raise AnnotationError(f"headline_refs.tsv:{i}: references must be method=manual")
+        judges = out.setdefault(row["id"], {})
+        if row["annotator"] in judges:
+            raise AnnotationError(f"headline_refs.tsv:{i}: duplicate reference by {row['annotator']}")
+        judges[row["annotator"]] = row["reference"]
+    return {i: [j[a] for a in sorted(j)] for i, j in sorted(out.items())}

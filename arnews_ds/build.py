@@ -40,7 +40,8 @@ def _article_row(a: Article, split: str) -> dict:
 
 
 def make_tables(articles: list[Article], assignment: dict[str, str], cmap: dict, label_names: list[str],
-                exclusions: dict[str, dict[str, str]], qrels: dict[tuple[str, str], int] | None = None) -> Tables:
+                exclusions: dict[str, dict[str, str]], qrels: dict[tuple[str, str], int] | None = None,
+                topic_gold: dict[str, str] | None = None, headline_refs: dict[str, list[str]] | None = None) -> Tables:
     """Rows of every config; raises BuildError when a kept article has no split (run scripts/make_splits.py).
 
     `queries`/`qrels` are built only when judgments exist; a query takes its own article's split."""
@@ -48,10 +49,12 @@ def make_tables(articles: list[Article], assignment: dict[str, str], cmap: dict,
     if missing:
         raise BuildError(f"{len(missing)} article ids have no split assignment (e.g. {missing[0]}): "
                          "run `python scripts/make_splits.py` to assign new ids")
-    qrels = qrels or {}
+    qrels, topic_gold, headline_refs = qrels or {}, topic_gold or {}, headline_refs or {}
+    have = {"queries": bool(qrels), "qrels": bool(qrels), "headline_refs": bool(headline_refs)}
     rows: dict[str, dict[str, list[dict]]] = {name: {s: [] for s in spec.splits} for name, spec in TASKS.items()
-                                              if qrels or not spec.needs_judgments}
+                                              if have.get(name, True)}
     topic_stats = Counter()
+    silver_vs_gold: dict[str, dict[str, int]] = {}
     for a in sorted(articles, key=lambda a: a.id):
         split = assignment[a.id]
         rows["articles"]["full"].append(_article_row(a, split))
@@ -63,13 +66,31 @@ def make_tables(articles: list[Article], assignment: dict[str, str], cmap: dict,
         elif label is None and any(cmap.get((a.corpus, a.outlet, c), ann.UNMAPPED) != ann.UNMAPPED
                                    for c in (*a.source_categories, ann.WHOLE_OUTLET)):
             topic_stats["conflicting_labels"] += 1
+        if a.id in topic_gold:
+            if split != "test":
+                raise BuildError(f"topic_gold.tsv labels {a.id}, a {split} article: gold labels are for test only")
+            rows["topic"]["test_verified"].append({"id": a.id, "title": a.title, "text": a.body,
+                                                   "label": label_names.index(topic_gold[a.id]), "outlet": a.outlet})
+            # Label-noise estimate per source category: does the category's mapped label match the gold label?
+            for cat in (*a.source_categories, ann.WHOLE_OUTLET):
+                mapped = cmap.get((a.corpus, a.outlet, cat))
+                if mapped is None and cat == ann.WHOLE_OUTLET and a.source_categories:
+                    continue
+                entry = silver_vs_gold.setdefault(f"{a.corpus}/{a.outlet}/{cat}", {"gold": 0, "mapped_to": mapped or "-",
+                                                                                   "agree": 0})
+                entry["gold"] += 1
+                entry["agree"] += mapped == topic_gold[a.id]
         if a.title and a.id not in exclusions.get("headline", {}):
             rows["headline"][split].append({"id": a.id, "text": a.body, "headline": a.title, "outlet": a.outlet})
+            if a.id in headline_refs and split == "test":
+                rows["headline_refs"]["test"].append({"id": a.id, "text": a.body, "headline": a.title,
+                                                      "references": headline_refs[a.id], "outlet": a.outlet})
     if qrels:
         _add_retrieval_judgments(rows, articles, assignment, qrels)
     # `datasets` cannot read an empty parquet file, so a split without rows is left out of its config.
     rows = {config: {s: r for s, r in splits.items() if r} for config, splits in rows.items()}
-    return Tables(rows, label_names, {"topic_conflicting_labels": topic_stats["conflicting_labels"]})
+    return Tables(rows, label_names, {"topic_conflicting_labels": topic_stats["conflicting_labels"],
+                                      "silver_vs_gold": dict(sorted(silver_vs_gold.items()))})
 
 
 def _add_retrieval_judgments(rows, articles: list[Article], assignment: dict[str, str],
@@ -181,12 +202,15 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     step("dedup")
     labels = ann.load_taxonomy(annotations)
     label_names = [l.slug for l in labels]
+    topic_gold, topic_disagreed = ann.load_topic_gold(annotations, label_names)
     tables = make_tables(kept, read_assignment(splits_dir), ann.load_category_map(annotations, label_names),
-                         label_names, exclusions, ann.load_qrels(annotations))
+                         label_names, exclusions, ann.load_qrels(annotations), topic_gold,
+                         ann.load_headline_refs(annotations))
     stats = table_stats(tables)
     stats["dedup"] = {"exact_merged": clusters.n_exact_merged, "near_merged": clusters.n_near_merged,
                       "clusters": len(clusters.clusters)}
     stats["balanced"] = result.balanced
+    stats["topic_gold_disagreed"] = topic_disagreed
     accounting = format_accounting(result)
     step("tables")
     for sub in ("data", "figures"):

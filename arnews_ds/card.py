@@ -2,6 +2,7 @@
 + generated tables and plots. Every number comes from the build's stats; nothing here is written by hand."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from .tasks import TASKS, features
@@ -87,6 +88,18 @@ def render_tables(stats: dict, accounting_text: str, figures: list[str]) -> str:
     labels = sorted({l for d in stats["topic_labels"].values() for l in d})
     rows = [[l] + [stats["topic_labels"].get(s, {}).get(l, 0) for s in TASKS["topic"].splits] for l in labels]
     parts += [_table(["label", *TASKS["topic"].splits], rows), ""]
+    if stats.get("silver_vs_gold"):
+        parts += ["### Label noise: silver category labels vs manual gold labels (topic `test_verified`)", "",
+                  "For each source category, how often its mapped (silver) label equals the label our annotators gave "
+                  "after reading the article. `-` = the category is unmapped; `*` = the whole outlet.", ""]
+        rows = [[k, v["mapped_to"], v["gold"], f"{v['agree'] / v['gold']:.2f}" if v["mapped_to"] != "-" else "—"]
+                for k, v in stats["silver_vs_gold"].items()]
+        parts += [_table(["corpus/outlet/category", "mapped to", "gold items", "silver = gold"], rows), ""]
+    if stats.get("agreement"):
+        parts += ["### Annotator agreement", "", "```", json.dumps(stats["agreement"], indent=2), "```", ""]
+    if stats.get("qrels_grades"):
+        rows = [[s, g.get("0", 0), g.get("1", 0), g.get("2", 0)] for s, g in stats["qrels_grades"].items()]
+        parts += ["### Related-article judgments per split", "", _table(["split", "grade 0", "grade 1", "grade 2"], rows), ""]
     parts += ["### Accounting of every raw record", "",
               "Every raw record is kept, merged into another copy (same id, or a duplicate cluster), excluded, or "
               "rejected with a reason:", "", "```", accounting_text, "```", ""]

@@ -56,7 +56,7 @@ TASKS: dict[str, TaskSpec] = {
             ("label", LABEL, "unified topic label"),
             ("outlet", STRING, "outlet slug"),
         ),
-        ("train", "validation", "test"),
+        ("train", "validation", "test", "test_verified"),  # test_verified: test items with agreed manual labels
         main_metric="macro_f1",
         task_category="text-classification",
         task_id="topic-classification",
@@ -75,6 +75,21 @@ TASKS: dict[str, TaskSpec] = {
         main_metric="rougeL",
         task_category="summarization",
         task_id="news-articles-headline-generation",
+    ),
+    "headline_refs": TaskSpec(
+        "headline_refs",
+        "Multi-reference headline test subset: test articles with one or more hand-written reference headlines "
+        "(written from the body without seeing the title) next to the published one.",
+        (
+            ("id", STRING, "article id"),
+            ("text", STRING, "article body"),
+            ("headline", STRING, "the published title"),
+            ("references", STRINGS, "hand-written reference headlines (annotations/headline_refs.tsv)"),
+            ("outlet", STRING, "outlet slug"),
+        ),
+        ("test",),
+        main_metric="rougeL",
+        needs_judgments=True,
     ),
     "corpus": TaskSpec(
         "corpus",
