@@ -33,7 +33,9 @@ KEYWORDS = ["arabic", "news", "benchmark", "text classification", "headline gene
 CROISSANT_VERSION = "http://mlcommons.org/croissant/1.1"  # 1.1: `isArray` list fields
 SPLITS = "splits"  # id of the cr:Split record set
 # Croissant's well-known split URIs (the other split names, `full` and `corpus`, are single-file configs).
-_SPLIT_URIS = {"train": "cr:TrainingSplit", "validation": "cr:ValidationSplit", "test": "cr:TestSplit"}
+# `test_verified` (the manually labeled test subset) is a test split too.
+_SPLIT_URIS = {"train": "cr:TrainingSplit", "validation": "cr:ValidationSplit", "test": "cr:TestSplit",
+               "test_verified": "cr:TestSplit"}
 
 
 def parquet_path(config: str, split: str) -> str:

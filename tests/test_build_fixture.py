@@ -38,6 +38,15 @@ def _write_annotations(root: Path, articles, assignment) -> None:
         w.writerows(rows)
     test_ids = sorted(i for i, s in assignment.items() if s == "test" and i in {a.id for a in articles})
     q, d1, d2 = test_ids[0], test_ids[1], test_ids[2]
+    with (root / "topic_gold.tsv").open("w", encoding="utf-8") as f:
+        f.write("id\tlabel\tannotator\tmethod\tguidelines\n")
+        f.write(f"{test_ids[0]}\tsports\tfixture-a\tmanual\t1.0\n{test_ids[0]}\tsports\tfixture-b\tmanual\t1.0\n")
+        f.write(f"{test_ids[1]}\tpolitics\tfixture-a\tmanual\t1.0\n{test_ids[1]}\teconomy\tfixture-b\tmanual\t1.0\n")
+        f.write(f"{test_ids[2]}\tculture\tfixture-a\tmanual\t1.0\n")
+    with (root / "headline_refs.tsv").open("w", encoding="utf-8") as f:
+        f.write("id\treference\tannotator\tmethod\tguidelines\n")
+        f.write(f"{test_ids[0]}\tالوزير يفتتح مشروعاً جديداً\tfixture-a\tmanual\t1.0\n")
+        f.write(f"{test_ids[0]}\tافتتاح مشروع جديد في الرياض\tfixture-b\tmanual\t1.0\n")
     with (root / "related_qrels.tsv").open("w", encoding="utf-8") as f:
         f.write("query_id\tdoc_id\tgrade\tannotator\tmethod\n")
         f.write(f"{q}\t{d1}\t2\tfixture-a\tmanual\n{q}\t{d1}\t1\tfixture-b\tmanual\n{q}\t{d2}\t0\tfixture-a\tmanual\n")
@@ -164,3 +173,22 @@ def test_publish_dry_run_validates_offline(fixture_build):
     assert "README.md" in files and "data/topic/train.parquet" in files
     with pytest.raises(PublishError, match="does not match"):
         publish("org/arnews_ds", "v0.0.1", folder=root / "out1", dry_run=True)
+
+
+def test_gold_topic_split_keeps_agreed_items_only(fixture_build):
+    import datasets
+
+    root, first, _, _ = fixture_build
+    verified = datasets.load_dataset(str(root / "out1"), "topic", split="test_verified")
+    names = verified.features["label"].names
+    assert sorted(names[r["label"]] for r in verified) == ["culture", "sports"]  # the disagreed item is left out
+    assert first.stats["topic_gold_disagreed"] == 1
+    assert any(v["gold"] for v in first.stats["silver_vs_gold"].values())
+
+
+def test_headline_refs_config_carries_every_reference(fixture_build):
+    import datasets
+
+    root, _, _, _ = fixture_build
+    refs = datasets.load_dataset(str(root / "out1"), "headline_refs", split="test")
+    assert len(refs) == 1 and len(refs[0]["references"]) == 2 and refs[0]["headline"]

@@ -54,11 +54,14 @@ def test_stemming_uses_snowball_arabic_and_falls_back(monkeypatch):
     expected = snowballstemmer.stemmer("arabic").stemWords(words)
     assert tokenize("المدارس يكتبون الرياض", stem=True) == expected
     assert expected != words  # the stemmer really changes Arabic words
-    monkeypatch.setitem(sys.modules, "Stemmer", None)  # PyStemmer missing -> pure-Python snowballstemmer
+    languages = []
+    real_stemmer = snowballstemmer.stemmer
+    monkeypatch.setattr(snowballstemmer, "stemmer", lambda lang: languages.append(lang) or real_stemmer(lang))
+    monkeypatch.setitem(sys.modules, "Stemmer", None)  # PyStemmer missing -> snowballstemmer
     arabic._stemmer.cache_clear()
     try:
-        assert type(arabic._stemmer()).__module__.startswith("snowballstemmer")
         assert tokenize("المدارس يكتبون الرياض", stem=True) == expected
+        assert languages == ["arabic"]
     finally:
         arabic._stemmer.cache_clear()
 
@@ -182,8 +185,6 @@ def test_chrf_and_bleu_multi_reference_padding():
     streams = [[r[0] for r in refs], [r[-1] for r in refs]]
     assert scores["chrf"] == pytest.approx(sacrebleu.corpus_chrf(predictions, streams).score)
     assert scores["bleu"] == pytest.approx(sacrebleu.corpus_bleu(predictions, streams, tokenize="intl").score)
-    padded_with_empty = [[r[0] for r in refs], [r[1] if len(r) > 1 else "" for r in refs]]
-    assert scores["chrf"] != pytest.approx(sacrebleu.corpus_chrf(predictions, padded_with_empty).score)
 
 
 def test_headline_input_errors():
