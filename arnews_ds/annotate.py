@@ -20,11 +20,12 @@ SNIPPET = 700  # characters of body shown for topic and related judgments: enoug
 
 # task -> (gold file, columns, key columns)
 GOLD = {
-    "topic": ("topic_gold.tsv", ("id", "label", "annotator", "method", "guidelines"), ("id",)),
-    "headline": ("headline_refs.tsv", ("id", "reference", "annotator", "method", "guidelines"), ("id",)),
-    "related": ("related_qrels.tsv", ("query_id", "doc_id", "grade", "duplicate", "annotator", "method", "guidelines"),
-                ("query_id", "doc_id")),
+    "topic": ("topic_gold.tsv", ("id", "label", "annotator", "method", "guidelines", "note"), ("id",)),
+    "headline": ("headline_refs.tsv", ("id", "reference", "annotator", "method", "guidelines", "note"), ("id",)),
+    "related": ("related_qrels.tsv", ("query_id", "doc_id", "grade", "duplicate", "annotator", "method", "guidelines",
+                                      "note"), ("query_id", "doc_id")),
 }
+OPTIONAL = {"note"}  # may be empty
 
 
 class ImportError_(ValueError):
@@ -110,7 +111,7 @@ def write_batches(items: list[dict], name: str, size: int) -> list[Path]:
 
 def read_gold(task: str, root: Path = ann.ANNOTATIONS) -> list[dict]:
     name, cols, _ = GOLD[task]
-    return ann.read_table(root / name, cols, "\t")
+    return ann.read_table(root / name, tuple(c for c in cols if c not in OPTIONAL), "\t")
 
 
 def validate(task: str, rows: list[dict], known_ids: set[str], label_names: list[str], source: str) -> None:
@@ -119,7 +120,7 @@ def validate(task: str, rows: list[dict], known_ids: set[str], label_names: list
     seen = set()
     for i, row in enumerate(rows, start=2):
         where = f"{source}:{i}"
-        missing = [c for c in cols if c not in row or row[c] in (None, "")]
+        missing = [c for c in cols if c not in OPTIONAL and (c not in row or row[c] in (None, ""))]
         if missing:
             raise ImportError_(f"{where}: missing {missing}")
         if row["method"] != "manual":
@@ -148,6 +149,8 @@ def import_rows(task: str, new: list[dict], known_ids: set[str], label_names: li
     """Validate `new` together with the existing gold rows and append them; returns the number appended."""
     name, cols, _ = GOLD[task]
     existing = read_gold(task, root)
+    for row in new:
+        row["note"] = (row.get("note") or "").replace("\t", " ").strip()
     validate(task, existing + new, known_ids, label_names, source)
     path = root / name
     write_header = not path.exists()

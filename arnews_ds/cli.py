@@ -221,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", nargs="*", help="related export: TREC run files of >= 3 systems to pool")
     p.add_argument("--depth", type=int, default=10, help="related export: pool depth per system")
     p.add_argument("--batch-size", type=int, default=100)
-    p.add_argument("files", nargs="*", help="import: judgment TSV files")
+    p.add_argument("--files", nargs="+", default=[], help="import: judgment TSV files")
     p.set_defaults(func=_cmd_annotate)
 
     p = sub.add_parser("card", help="re-render the dataset card (incl. the results/ leaderboard) without a rebuild")
