@@ -211,6 +211,9 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
                       "clusters": len(clusters.clusters)}
     stats["balanced"] = result.balanced
     stats["topic_gold_disagreed"] = topic_disagreed
+    from .annotate import agreement
+
+    stats["agreement"] = agreement(annotations)
     accounting = format_accounting(result)
     step("tables")
     for sub in ("data", "figures"):

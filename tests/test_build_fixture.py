@@ -192,3 +192,14 @@ def test_headline_refs_config_carries_every_reference(fixture_build):
     root, _, _, _ = fixture_build
     refs = datasets.load_dataset(str(root / "out1"), "headline_refs", split="test")
     assert len(refs) == 1 and len(refs[0]["references"]) == 2 and refs[0]["headline"]
+
+
+def test_load_works_from_any_directory(fixture_build, monkeypatch, tmp_path):
+    import arnews_ds
+    from arnews_ds import loading
+
+    root, first, _, _ = fixture_build
+    monkeypatch.setattr(loading, "PACKAGE_DIR", root / "out1")
+    monkeypatch.chdir(tmp_path)
+    topic = arnews_ds.load("topic")
+    assert len(topic["train"]) == first.stats["configs"]["topic"]["train"]
