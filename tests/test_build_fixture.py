@@ -48,8 +48,9 @@ def _write_annotations(root: Path, articles, assignment) -> None:
         f.write(f"{test_ids[0]}\tالوزير يفتتح مشروعاً جديداً\tfixture-a\tmanual\t1.0\n")
         f.write(f"{test_ids[0]}\tافتتاح مشروع جديد في الرياض\tfixture-b\tmanual\t1.0\n")
     with (root / "related_qrels.tsv").open("w", encoding="utf-8") as f:
-        f.write("query_id\tdoc_id\tgrade\tannotator\tmethod\n")
-        f.write(f"{q}\t{d1}\t2\tfixture-a\tmanual\n{q}\t{d1}\t1\tfixture-b\tmanual\n{q}\t{d2}\t0\tfixture-a\tmanual\n")
+        f.write("query_id\tdoc_id\tgrade\tduplicate\tannotator\tmethod\tguidelines\n")
+        f.write(f"{q}\t{d1}\t2\t0\tfixture-a\tmanual\t1.0\n{q}\t{d1}\t1\t0\tfixture-b\tmanual\t1.0\n"
+                f"{q}\t{d2}\t0\t0\tfixture-a\tmanual\t1.0\n")
 
 
 @pytest.fixture(scope="module")
