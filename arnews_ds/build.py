@@ -127,6 +127,22 @@ def table_stats(tables: Tables) -> dict:
     return out
 
 
+def human_ceiling(rows: list[dict]) -> dict:
+    """Hand-written references scored as predictions against the published titles: the human-vs-human ceiling of
+    the headline task, and the overlap check (a reference must never copy the title it did not see)."""
+    if not rows:
+        return {}
+    from .metrics.scores import headline_scores
+
+    refs = [r["references"][0] for r in rows]
+    titles = [r["headline"] for r in rows]
+    per_item = [headline_scores([ref], [title])["rougeL"] for ref, title in zip(refs, titles)]
+    scores = headline_scores(refs, titles)
+    return {"n": len(rows), **{k: round(scores[k], 2) for k in ("rouge1", "rouge2", "rougeL", "chrf", "bleu")},
+            "identical_to_title": sum(ref.strip() == t.strip() for ref, t in zip(refs, titles)),
+            "rougeL_over_80": sum(x > 80 for x in per_item)}
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -214,6 +230,7 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     from .annotate import agreement
 
     stats["agreement"] = agreement(annotations)
+    stats["headline_human_ceiling"] = human_ceiling(tables.rows.get("headline_refs", {}).get("test", []))
     accounting = format_accounting(result)
     step("tables")
     for sub in ("data", "figures"):

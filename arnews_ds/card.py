@@ -97,6 +97,14 @@ def render_tables(stats: dict, accounting_text: str, figures: list[str]) -> str:
         parts += [_table(["corpus/outlet/category", "mapped to", "gold items", "silver = gold"], rows), ""]
     if stats.get("agreement"):
         parts += ["### Annotator agreement", "", "```", json.dumps(stats["agreement"], indent=2), "```", ""]
+    if stats.get("headline_human_ceiling"):
+        c = stats["headline_human_ceiling"]
+        parts += ["### Headline references: human vs published title", "",
+                  f"{c['n']} test articles have hand-written reference headlines, written from the body without seeing "
+                  f"the title. Scored against the published title (the human-vs-human ceiling): ROUGE-1 {c['rouge1']}, "
+                  f"ROUGE-2 {c['rouge2']}, ROUGE-L {c['rougeL']}, chrF {c['chrf']}, BLEU {c['bleu']}. Overlap check: "
+                  f"{c['identical_to_title']} references identical to the title, {c['rougeL_over_80']} with ROUGE-L > 80.",
+                  ""]
     if stats.get("qrels_grades"):
         rows = [[s, g.get("0", 0), g.get("1", 0), g.get("2", 0)] for s, g in stats["qrels_grades"].items()]
         parts += ["### Related-article judgments per split", "", _table(["split", "grade 0", "grade 1", "grade 2"], rows), ""]

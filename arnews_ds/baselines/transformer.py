@@ -1,0 +1,406 @@
+"""Transformer baselines: fine-tune a pretrained model (`Options.model_name`) or train a small one from scratch.
+
+Offline default (`model_name=None`, no pretrained weights needed): a BPE tokenizer trained on the task's training
+rows, then a small model from a config — topic: a BERT classifier; headline: a BART encoder-decoder, greedy decoding;
+retrieval: a BERT bi-encoder (shared encoder, mean pooling, cosine) trained with in-batch negatives on training
+(title -> body) pairs. With `model_name` (a Hub id or a local folder) the same loops fine-tune
+`AutoModelForSequenceClassification`, `AutoModelForSeq2SeqLM` or `AutoModel` (mean pooling) with its own tokenizer.
+
+Model inputs: the from-scratch classifier and bi-encoder read `normalize_for_model` text (folded alef/yaa/taa
+marbuta, no diacritics: fewer rare word forms for a small vocabulary). Headlines are generated in stored spelling
+(`clean_text`) on both paths, because the metrics compare surface forms with the references. Pretrained models read
+`clean_text` and do their own normalization.
+
+The from-scratch defaults (`SCRATCH`) are sized for a CPU: with 2 cores each task takes roughly 15-25 minutes on the
+full build. Dropout is 0 there: on CPU it about halves training speed, the budget is one to three epochs, and the
+epoch is chosen on validation anyway. Selection (best epoch, early stopping) sees validation only; see `_torch_utils`
+for what makes a run reproducible.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+
+from . import BaselineResult, Options, TaskData
+
+
+@dataclass(frozen=True)
+class Setting:
+    vocab_size: int = 16000  # from scratch only, like layers/hidden/heads/dropout
+    layers: int = 2  # encoder layers (and decoder layers for the headline model)
+    hidden: int = 256
+    heads: int = 4
+    max_len: int = 128  # input tokens: topic title+text, headline source, retrieval document
+    short_len: int = 32  # headline target / retrieval query (title) tokens
+    epochs: int = 2
+    batch_size: int = 32
+    lr: float = 5e-4
+    max_train: int | None = None  # cap on training rows (a seeded sample); Options.max_train can lower it
+    patience: int = 1  # epochs without validation improvement before stopping
+    eval_rows: int | None = None  # validation rows (headline) or queries (retrieval) used for selection; None = all
+    num_beams: int = 1  # headline decoding
+    dropout: float = 0.0
+
+
+SCRATCH = {
+    "topic": Setting(max_len=128, epochs=3, batch_size=32, lr=5e-4),
+    "headline": Setting(max_len=128, short_len=32, epochs=2, batch_size=32, lr=5e-4, max_train=30000,
+                        eval_rows=1000),
+    "retrieval": Setting(max_len=128, short_len=32, epochs=2, batch_size=64, lr=5e-4, max_train=30000,
+                         eval_rows=2000),
+}
+# Fine-tuning a pretrained checkpoint: meant for a GPU; the architecture fields are the checkpoint's own.
+PRETRAINED = {
+    "topic": Setting(max_len=256, epochs=3, batch_size=16, lr=3e-5),
+    "headline": Setting(max_len=512, short_len=48, epochs=3, batch_size=8, lr=1e-4, eval_rows=1000, num_beams=4),
+    "retrieval": Setting(max_len=256, short_len=48, epochs=2, batch_size=32, lr=3e-5, eval_rows=2000),
+}
+# Options.tiny (tests, smoke runs): the same code path on a model and budget that run in seconds.
+TINY = {"vocab_size": 400, "layers": 1, "hidden": 32, "heads": 2, "max_len": 48, "short_len": 12, "epochs": 2,
+        "batch_size": 32, "lr": 3e-3, "max_train": 200, "eval_rows": 60, "num_beams": 1}
+RETRIEVAL_SCALE = 20.0  # cosine -> logits for the in-batch softmax (sentence-transformers' MNRL default)
+SELECTION_POOL = 5000  # retrieval selection with judgments: judged docs + this many random corpus docs
+TOP_K = 100
+
+
+def _setting(task: str, opts: Options) -> Setting:
+    setting = (PRETRAINED if opts.model_name else SCRATCH)[task]
+    if opts.tiny:
+        setting = replace(setting, **TINY)
+    caps = [c for c in (setting.max_train, opts.max_train) if c is not None]
+    return replace(setting, max_train=min(caps) if caps else None)
+
+
+def _prep(task: str, opts: Options):
+    from ..text import clean_text, normalize_for_model
+
+    return normalize_for_model if task != "headline" and not opts.model_name else clean_text
+
+
+def _codec(opts: Options, setting: Setting, texts: list[str]):
+    from ._torch_utils import Codec, train_tokenizer
+
+    if opts.model_name:
+        from transformers import AutoTokenizer
+
+        return Codec(AutoTokenizer.from_pretrained(opts.model_name), pretrained=True)
+    return Codec(train_tokenizer(texts, setting.vocab_size), pretrained=False)
+
+
+def _bert_config(setting: Setting, vocab_size: int, **kwargs):
+    from transformers import BertConfig
+
+    from ._torch_utils import PAD
+
+    return BertConfig(vocab_size=vocab_size, hidden_size=setting.hidden, num_hidden_layers=setting.layers,
+                      num_attention_heads=setting.heads, intermediate_size=4 * setting.hidden,
+                      max_position_embeddings=setting.max_len, type_vocab_size=1, pad_token_id=PAD,
+                      hidden_dropout_prob=setting.dropout, attention_probs_dropout_prob=0.0, **kwargs)
+
+
+def _settings(task: str, opts: Options, setting: Setting, device: str, codec, model, report, **extra) -> dict:
+    import json
+
+    import torch
+    import transformers
+
+    arch = model.config.model_type
+    variant = opts.model_name or f"scratch-{arch}-{setting.layers}x{setting.hidden}"
+    if opts.tiny:
+        variant += "-tiny"
+    fields = asdict(setting)
+    if opts.model_name:  # the checkpoint's own architecture applies
+        for name in ("vocab_size", "layers", "hidden", "heads", "dropout"):
+            fields.pop(name)
+    return {
+        "variant": variant,
+        "model_name": opts.model_name,
+        "seed": opts.seed,
+        "tiny": opts.tiny,
+        "setting": fields,
+        "model_config": json.loads(model.config.to_json_string(use_diff=True)),
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "tokenizer": "pretrained" if codec.pretrained else "bpe trained on the training rows",
+        "tokenizer_vocab_size": codec.vocab_size,
+        **report.as_settings(),
+        "device": device,
+        "torch_threads": torch.get_num_threads(),
+        "torch_version": torch.__version__,
+        "transformers_version": transformers.__version__,
+        **extra,
+    }
+
+
+def _label_index(data: TaskData) -> tuple[list[str], Callable[[int | str], int]]:
+    names = list(data.label_names) or sorted({str(r["label"]) for r in data.train})
+    index = {n: i for i, n in enumerate(names)}
+    return names, lambda label: label if isinstance(label, int) else index[label]
+
+
+# ------------------------------------------------------------------------------------------------------- topic
+
+
+def topic(data: TaskData, opts: Options) -> BaselineResult:
+    import torch
+
+    from ..metrics.scores import topic_scores
+    from ._torch_utils import cap_rows, fit, length_batches, pad, pick_device, seeded
+
+    setting, device, prep = _setting("topic", opts), pick_device(opts.device), _prep("topic", opts)
+    names, to_index = _label_index(data)
+
+    def texts(rows):
+        return [prep(f"{r.get('title') or ''}\n{r['text']}") for r in rows]
+
+    with seeded(opts.seed, device):
+        train = cap_rows(data.train, setting.max_train, opts.seed)
+        train_texts = texts(train)
+        codec = _codec(opts, setting, train_texts)
+        labels = {"num_labels": len(names), "id2label": dict(enumerate(names)),
+                  "label2id": {n: i for i, n in enumerate(names)}}
+        if opts.model_name:
+            from transformers import AutoModelForSequenceClassification
+
+            model = AutoModelForSequenceClassification.from_pretrained(opts.model_name, ignore_mismatched_sizes=True,
+                                                                       **labels)
+        else:
+            from transformers import BertForSequenceClassification
+
+            model = BertForSequenceClassification(_bert_config(setting, codec.vocab_size, **labels))
+        model.to(device)
+        x = codec.encode(train_texts, setting.max_len)
+        y = torch.tensor([to_index(r["label"]) for r in train], dtype=torch.long)
+
+        def loss_of(batch):
+            ids, mask = pad([x[i] for i in batch], codec.pad_id, device)
+            return model(input_ids=ids, attention_mask=mask, labels=y[batch].to(device)).loss
+
+        def predict(rows) -> list[int]:
+            seqs = codec.encode(texts(rows), setting.max_len)
+            pred = [0] * len(seqs)
+            with torch.inference_mode():
+                for batch in length_batches(seqs, 128):
+                    ids, mask = pad([seqs[i] for i in batch], codec.pad_id, device)
+                    for i, p in zip(batch, model(input_ids=ids, attention_mask=mask).logits.argmax(-1).tolist()):
+                        pred[i] = p
+            return pred
+
+        validation = cap_rows(data.validation, setting.eval_rows, opts.seed)
+        gold_val = [to_index(r["label"]) for r in validation]
+
+        def evaluate():
+            scores = topic_scores(gold_val, predict(validation), names)
+            return scores["macro_f1"], scores
+
+        report = fit(model, len(train), loss_of, evaluate, epochs=setting.epochs, batch_size=setting.batch_size,
+                     lr=setting.lr, seed=opts.seed, patience=setting.patience, progress=not opts.tiny, desc="topic")
+        pred = predict(data.test)
+    predictions = [{"id": r["id"], "gold": names[to_index(r["label"])], "pred": names[p]}
+                   for r, p in zip(data.test, pred)]
+    settings = _settings("topic", opts, setting, device, codec, model, report, train_rows=len(train),
+                         input="title + text")
+    return BaselineResult(settings=settings, validation=_validation("macro_f1", validation, report),
+                          predictions=predictions)
+
+
+def _validation(metric: str, rows: list, report, **extra) -> dict:
+    best = next(h for h in report.history if h["epoch"] == report.best_epoch)
+    return {"selection_metric": metric, "selection_rows": len(rows), "best_epoch": report.best_epoch,
+            "selected": {k: v for k, v in best.items() if k not in ("epoch", "loss")}, "epochs": report.history,
+            **extra}
+
+
+# ---------------------------------------------------------------------------------------------------- headline
+
+
+def headline(data: TaskData, opts: Options) -> BaselineResult:
+    import torch
+
+    from ..metrics.scores import headline_scores
+    from ._torch_utils import CLS, PAD, SEP, cap_rows, fit, length_batches, pad, pick_device, seeded
+
+    setting, device, prep = _setting("headline", opts), pick_device(opts.device), _prep("headline", opts)
+    with seeded(opts.seed, device):
+        train = [r for r in cap_rows(data.train, setting.max_train, opts.seed) if r["headline"]]
+        sources, targets = [prep(r["text"]) for r in train], [prep(r["headline"]) for r in train]
+        codec = _codec(opts, setting, sources + targets)
+        if opts.model_name:
+            from transformers import AutoModelForSeq2SeqLM
+
+            model = AutoModelForSeq2SeqLM.from_pretrained(opts.model_name)
+            generation = {}  # the checkpoint's generation config
+        else:
+            from transformers import BartConfig, BartForConditionalGeneration
+
+            s = setting
+            config = BartConfig(vocab_size=codec.vocab_size, d_model=s.hidden, encoder_layers=s.layers,
+                                decoder_layers=s.layers, encoder_attention_heads=s.heads,
+                                decoder_attention_heads=s.heads, encoder_ffn_dim=4 * s.hidden,
+                                decoder_ffn_dim=4 * s.hidden, max_position_embeddings=max(s.max_len, s.short_len),
+                                dropout=s.dropout, attention_dropout=0.0, activation_dropout=0.0, pad_token_id=PAD,
+                                bos_token_id=CLS, eos_token_id=SEP, decoder_start_token_id=CLS,
+                                forced_eos_token_id=None)
+            model = BartForConditionalGeneration(config)
+            generation = {"decoder_start_token_id": CLS, "bos_token_id": CLS, "eos_token_id": SEP,
+                          "pad_token_id": PAD}
+        model.to(device)
+        src = codec.encode(sources, setting.max_len)
+        tgt = codec.encode(targets, setting.short_len, role="target")
+
+        def loss_of(batch):
+            ids, mask = pad([src[i] for i in batch], codec.pad_id, device)
+            labels, _ = pad([tgt[i] for i in batch], -100, device)  # -100: padding ignored by the loss
+            return model(input_ids=ids, attention_mask=mask, labels=labels).loss
+
+        def generate(rows) -> list[str]:
+            seqs = codec.encode([prep(r["text"]) for r in rows], setting.max_len)
+            out = [""] * len(seqs)
+            with torch.inference_mode():
+                for batch in length_batches(seqs, 64):
+                    ids, mask = pad([seqs[i] for i in batch], codec.pad_id, device)
+                    # no_repeat_ngram_size: small models otherwise loop on a phrase until the length limit.
+                    gen = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=setting.short_len,
+                                         num_beams=setting.num_beams, do_sample=False, no_repeat_ngram_size=3,
+                                         **generation)
+                    for i, text in zip(batch, codec.decode(gen.tolist())):
+                        out[i] = text
+            return out
+
+        validation = cap_rows(data.validation, setting.eval_rows, opts.seed)
+
+        def evaluate():
+            scores = headline_scores(generate(validation), [r["headline"] for r in validation])
+            return scores["rougeL"], scores
+
+        report = fit(model, len(train), loss_of, evaluate, epochs=setting.epochs, batch_size=setting.batch_size,
+                     lr=setting.lr, seed=opts.seed, patience=setting.patience, progress=not opts.tiny,
+                     desc="headline")
+        pred = generate(data.test)
+    predictions = [{"id": r["id"], "reference": r["headline"], "prediction": p} for r, p in zip(data.test, pred)]
+    decoding = f"beam search ({setting.num_beams})" if setting.num_beams > 1 else "greedy"
+    settings = _settings("headline", opts, setting, device, codec, model, report, train_rows=len(train),
+                         decoding=f"{decoding}, no_repeat_ngram_size=3, max_new_tokens={setting.short_len}")
+    return BaselineResult(settings=settings, validation=_validation("rougeL", validation, report),
+                          predictions=predictions)
+
+
+# --------------------------------------------------------------------------------------------------- retrieval
+
+
+def _document(row: dict) -> str:
+    """A corpus article as the `queries` config writes a query: title, blank line, body."""
+    return f"{row['title']}\n\n{row['text']}" if row.get("title") else row["text"]
+
+
+def retrieval(data: TaskData, opts: Options) -> BaselineResult:
+    import time
+
+    import torch
+
+    from ..metrics.scores import retrieval_scores
+    from ._torch_utils import cap_rows, embed, fit, mean_pool, pad, pick_device, rank, seeded
+
+    setting, device, prep = _setting("retrieval", opts), pick_device(opts.device), _prep("retrieval", opts)
+    with seeded(opts.seed, device):
+        pairs = [(r.get("title") or r.get("headline") or "", r["text"]) for r in data.train]
+        pairs = cap_rows([{"q": q, "d": d} for q, d in pairs if q and d], setting.max_train, opts.seed)
+        titles, bodies = [prep(p["q"]) for p in pairs], [prep(p["d"]) for p in pairs]
+        codec = _codec(opts, setting, titles + bodies)
+        if opts.model_name:
+            from transformers import AutoModel
+
+            encoder = AutoModel.from_pretrained(opts.model_name)
+        else:
+            from transformers import BertModel
+
+            encoder = BertModel(_bert_config(setting, codec.vocab_size), add_pooling_layer=False)
+        encoder.to(device)
+        q_ids, d_ids = codec.encode(titles, setting.short_len), codec.encode(bodies, setting.max_len)
+
+        def vectors(seqs):
+            ids, mask = pad(seqs, codec.pad_id, device)
+            return mean_pool(encoder(input_ids=ids, attention_mask=mask).last_hidden_state, mask)
+
+        def loss_of(batch):
+            logits = RETRIEVAL_SCALE * vectors([q_ids[i] for i in batch]) @ vectors([d_ids[i] for i in batch]).T
+            target = torch.arange(len(batch), device=device)
+            ce = torch.nn.functional.cross_entropy
+            return (ce(logits, target) + ce(logits.T, target)) / 2  # title -> body and body -> title
+
+        selection = _selection_set(data, setting, opts.seed)
+        sel_queries = codec.encode([prep(t) for t in selection["query_texts"]], selection["query_len"])
+        sel_docs = codec.encode([prep(t) for t in selection["doc_texts"]], setting.max_len)
+
+        def evaluate():
+            run = rank(embed(encoder, sel_queries, codec.pad_id, device), selection["query_ids"],
+                       embed(encoder, sel_docs, codec.pad_id, device), selection["doc_ids"], TOP_K,
+                       drop_self=selection["drop_self"])
+            scores = retrieval_scores(selection["qrels"], run, ignore_identical_ids=selection["drop_self"])
+            return scores["ndcg_at_10"], scores
+
+        report = fit(encoder, len(pairs), loss_of, evaluate, epochs=setting.epochs, batch_size=setting.batch_size,
+                     lr=setting.lr, seed=opts.seed, patience=setting.patience, progress=not opts.tiny,
+                     desc="retrieval")
+
+        t0 = time.perf_counter()
+        corpus_ids = [r["_id"] for r in data.corpus]
+        doc_vecs = embed(encoder, codec.encode([prep(_document(r)) for r in data.corpus], setting.max_len),
+                         codec.pad_id, device, progress=not opts.tiny, desc="encode corpus")
+        encode_seconds = time.perf_counter() - t0
+        position = {d: i for i, d in enumerate(corpus_ids)}
+        texts = {r["_id"]: _document(r) for r in data.corpus}
+        runs = {}
+        for split, queries in data.queries.items():
+            # A query article is a corpus article: reuse its vector when the texts agree (they do in the build).
+            same = [q for q in queries if texts.get(q["_id"]) == q["text"]]
+            other = [q for q in queries if texts.get(q["_id"]) != q["text"]]
+            ids = [q["_id"] for q in same] + [q["_id"] for q in other]
+            vecs = doc_vecs[[position[q["_id"]] for q in same]]
+            if other:
+                fresh = embed(encoder, codec.encode([prep(q["text"]) for q in other], setting.max_len),
+                              codec.pad_id, device)
+                vecs = torch.cat([vecs, fresh])
+            runs[split] = rank(vecs, ids, doc_vecs, corpus_ids, TOP_K, drop_self=True)
+    validation = _validation("ndcg_at_10", selection["query_ids"], report, selection_set=selection["name"])
+    if data.qrels.get("validation") and "validation" in runs:
+        validation["full_corpus"] = retrieval_scores(data.qrels["validation"], runs["validation"])
+    settings = _settings("retrieval", opts, setting, device, codec, encoder, report, train_pairs=len(pairs),
+                         training="in-batch negatives, title -> body and body -> title, scale 20",
+                         pooling="mean, cosine", document="title + blank line + text",
+                         corpus_docs=len(corpus_ids),
+                         corpus_encode_docs_per_s=round(len(corpus_ids) / max(encode_seconds, 1e-9), 1))
+    return BaselineResult(settings=settings, validation=validation, runs=runs)
+
+
+def _selection_set(data: TaskData, setting: Setting, seed: int) -> dict:
+    """What the retrieval epochs are compared on, from validation only, small enough to encode after every epoch.
+
+    With validation judgments: the judged validation queries against their judged documents plus
+    `SELECTION_POOL` random corpus documents. Without: known-item search on validation articles (title -> own body
+    among the sampled validation bodies), the training objective on held-out articles.
+    """
+    import numpy as np
+
+    from ._torch_utils import cap_rows
+
+    corpus = {r["_id"]: r for r in data.corpus}
+    qrels = data.qrels.get("validation") or {}
+    queries = {q["_id"]: q for q in data.queries.get("validation", data.validation)}
+    judged = sorted(q for q in qrels if q in queries and any(g >= 1 for g in qrels[q].values()))
+    if judged:
+        chosen = cap_rows(judged, setting.eval_rows, seed)
+        docs = sorted({d for q in chosen for d in qrels[q] if d in corpus})
+        rest = sorted(set(corpus) - set(docs))
+        rng = np.random.default_rng(seed)
+        extra = rng.choice(len(rest), size=min(SELECTION_POOL, len(rest)), replace=False) if rest else []
+        docs += [rest[i] for i in sorted(extra)]
+        return {"name": f"judged validation queries vs judged docs + {SELECTION_POOL} random corpus docs",
+                "query_ids": chosen, "query_texts": [queries[q]["text"] for q in chosen],
+                "doc_ids": docs, "doc_texts": [_document(corpus[d]) for d in docs],
+                "qrels": {q: qrels[q] for q in chosen}, "drop_self": True, "query_len": setting.max_len}
+    items = sorted(q for q in queries if q in corpus and corpus[q].get("title") and corpus[q]["text"])
+    chosen = cap_rows(items, setting.eval_rows, seed)
+    return {"name": "known-item: validation titles vs their own bodies", "query_ids": chosen,
+            "query_texts": [corpus[q]["title"] for q in chosen], "doc_ids": chosen,
+            "doc_texts": [corpus[q]["text"] for q in chosen], "qrels": {q: {q: 1} for q in chosen},
+            "drop_self": False, "query_len": setting.short_len}
