@@ -24,6 +24,8 @@ class TaskData:
     # retrieval: split -> query rows (_id, text) and split -> {query_id: {doc_id: grade}} (empty without judgments)
     queries: dict[str, list[dict]] = field(default_factory=dict)
     qrels: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    # headline: test id -> hand-written reference headlines (the multi-reference subset), empty before annotation
+    references: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass

@@ -38,7 +38,11 @@ def load_task_data(task: str, folder: Path = PACKAGE_DIR) -> TaskData:
                         label_names=ds["train"].features["label"].names)
     if task == "headline":
         ds = datasets.load_dataset(str(folder), "headline")
-        return TaskData("headline", ds["train"].to_list(), ds["validation"].to_list(), ds["test"].to_list())
+        refs = {}
+        if "headline_refs" in configs:
+            refs = {r["id"]: r["references"] for r in _rows(folder, "headline_refs", "test")}
+        return TaskData("headline", ds["train"].to_list(), ds["validation"].to_list(), ds["test"].to_list(),
+                        references=refs)
     if task != "retrieval":
         raise ValueError(f"unknown task {task!r}")
     corpus = _rows(folder, "corpus", "corpus")
@@ -71,8 +75,15 @@ def score(task: str, data: TaskData, result: BaselineResult) -> dict | None:
         pred = [index[p["pred"]] for p in result.predictions]
         return topic_scores(gold, pred, data.label_names)
     if task == "headline":
-        return headline_scores([p["prediction"] for p in result.predictions],
-                               [p["reference"] for p in result.predictions])
+        scores = headline_scores([p["prediction"] for p in result.predictions],
+                                 [p["reference"] for p in result.predictions])
+        subset = [p for p in result.predictions if p["id"] in data.references]
+        if subset:
+            # On the hand-annotated subset: the published title plus every hand-written reference (max over them).
+            multi = headline_scores([p["prediction"] for p in subset],
+                                    [[p["reference"], *data.references[p["id"]]] for p in subset])
+            scores["multi_reference"] = {"n": len(subset), **multi}
+        return scores
     if not data.qrels.get("test"):
         return None
     return retrieval_scores(data.qrels["test"], result.runs.get("test", {}))
