@@ -58,6 +58,12 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("arnews_ds")) / "raw"
 
 
+def raw_source(raw_dir: str | os.PathLike | None = None) -> Path:
+    """Where scripts read raw files from: an explicit folder, else `$ARNEWS_MIRROR`, else the fetched cache."""
+    chosen = raw_dir or os.environ.get("ARNEWS_MIRROR")
+    return Path(chosen) if chosen else cache_dir()
+
+
 def fetch(
     cache: Path | None = None,
     mirror: Path | None = None,

@@ -19,20 +19,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_ingest import best_of, floor  # noqa: E402  (same floor definition as the ingest benchmark)
 
+from arnews_ds.fetch import raw_source
 from arnews_ds.ingest import raw_files  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--raw-dir", default=os.environ.get("ARNEWS_MIRROR"))
+    ap.add_argument("--raw-dir", help="raw folder laid out like the cache (default: $ARNEWS_MIRROR, else the cache)")
     ap.add_argument("--out", type=Path, help="build folder (default: a temporary folder, removed afterwards)")
     args = ap.parse_args()
-    if args.raw_dir:
-        raw = Path(args.raw_dir)
-    else:
-        from arnews_ds.fetch import cache_dir
-
-        raw = cache_dir()
+    raw = raw_source(args.raw_dir)
     out = args.out or Path(tempfile.mkdtemp(prefix="arnews-bench-"))
     t_floor, _ = best_of(lambda: floor(raw_files(raw)), 1)
     t0 = time.perf_counter()

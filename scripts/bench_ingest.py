@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import tarfile
 import time
 import zipfile
 from pathlib import Path
 
+from arnews_ds.fetch import raw_source
 from arnews_ds.ingest import default_workers, ingest, raw_files
 
 
@@ -45,15 +45,10 @@ def best_of(fn, repeat: int) -> tuple[float, object]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--raw-dir", default=os.environ.get("ARNEWS_MIRROR"))
+    ap.add_argument("--raw-dir", help="raw folder laid out like the cache (default: $ARNEWS_MIRROR, else the cache)")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    if args.raw_dir:
-        raw = Path(args.raw_dir)
-    else:
-        from arnews_ds.fetch import cache_dir
-
-        raw = cache_dir()
+    raw = raw_source(args.raw_dir)
     files = raw_files(raw)
     t_floor, n_floor = best_of(lambda: floor(files), args.repeat)
     t_one, result = best_of(lambda: ingest(files), args.repeat)

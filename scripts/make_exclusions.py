@@ -7,25 +7,20 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 from pathlib import Path
 
 from arnews_ds import annotations as ann
 from arnews_ds.dedup import find_clusters
 from arnews_ds.exclusions import headline_exclusions
+from arnews_ds.fetch import raw_source
 from arnews_ds.ingest import default_workers, ingest, raw_files
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--raw-dir", default=os.environ.get("ARNEWS_MIRROR"))
+    ap.add_argument("--raw-dir", help="raw folder laid out like the cache (default: $ARNEWS_MIRROR, else the cache)")
     args = ap.parse_args()
-    if args.raw_dir:
-        raw = Path(args.raw_dir)
-    else:
-        from arnews_ds.fetch import cache_dir
-
-        raw = cache_dir()
+    raw = raw_source(args.raw_dir)
     result = ingest(raw_files(raw), progress=True, workers=default_workers())
     clusters = find_clusters(result.articles)
     kept = [a for a in result.articles if clusters.cluster_of[a.id] == a.id]

@@ -6,11 +6,11 @@ Usage: python scripts/make_splits.py [--raw-dir DIR] [--splits-dir DIR]   (raw d
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from arnews_ds.build import SPLITS_DIR
 from arnews_ds.dedup import find_clusters
+from arnews_ds.fetch import raw_source
 from arnews_ds.ingest import default_workers, ingest, raw_files
 from arnews_ds.splits import (DATE_SLACK, RULE, TEST_SHARE, VALIDATION_SHARE, assign_splits, read_assignment,
                               units_from, write_assignment)
@@ -18,15 +18,10 @@ from arnews_ds.splits import (DATE_SLACK, RULE, TEST_SHARE, VALIDATION_SHARE, as
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--raw-dir", default=os.environ.get("ARNEWS_MIRROR"))
+    ap.add_argument("--raw-dir", help="raw folder laid out like the cache (default: $ARNEWS_MIRROR, else the cache)")
     ap.add_argument("--splits-dir", type=Path, default=SPLITS_DIR)
     args = ap.parse_args()
-    if args.raw_dir:
-        raw = Path(args.raw_dir)
-    else:
-        from arnews_ds.fetch import cache_dir
-
-        raw = cache_dir()
+    raw = raw_source(args.raw_dir)
     result = ingest(raw_files(raw), progress=True, workers=default_workers())
     units = units_from(result.articles, find_clusters(result.articles))
     existing = read_assignment(args.splits_dir)
