@@ -258,6 +258,16 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     return BuildResult(out, stats, manifest, accounting)
 
 
+def built_rows(config: str, split: str, folder: Path = PACKAGE_DIR) -> list[dict]:
+    """Rows of one built parquet file (fast, no `datasets` cache); FileNotFoundError before a build."""
+    import pyarrow.parquet as pq
+
+    path = folder / "data" / config / f"{split}.parquet"
+    if not path.exists():
+        raise FileNotFoundError(f"no built {config}/{split} in {folder}: run `arnews-ds build` first")
+    return pq.read_table(path).to_pylist()
+
+
 def write_card(out: Path = PACKAGE_DIR, results_dir: Path | None = None) -> Path:
     """(Re)render `<out>/README.md` from the build manifest, DATASET_CARD.md and the committed results leaderboard;
     `arnews-ds card` calls this after baseline runs so the leaderboard shows without a rebuild."""

@@ -99,14 +99,12 @@ def _cmd_card(args) -> int:
 
 
 def _built_rows(config: str, split: str) -> list[dict]:
-    import pyarrow.parquet as pq
+    from .build import built_rows
 
-    from .build import PACKAGE_DIR
-
-    path = PACKAGE_DIR / "data" / config / f"{split}.parquet"
-    if not path.exists():
-        raise UserError(f"no built {config}/{split}: run `arnews-ds build` first")
-    return pq.read_table(path).to_pylist()
+    try:
+        return built_rows(config, split)
+    except FileNotFoundError as e:
+        raise UserError(str(e)) from None
 
 
 def _read_run(path: Path) -> dict[str, list[tuple[str, float]]]:

@@ -17,18 +17,7 @@ def clean_text(text: str | None) -> str:
     """Clean a multi-line text: NFC, spaces, invisibles, tatweel; lines stripped, blank lines kept."""
     if not text:
         return ""
-    # This is the ingest hot path (~500k calls): each step first asks a cheap C-level question.
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    if _SPECIAL.search(text):
-        # str.replace per character present beats str.translate, which looks every character up in a dict.
-        for c, new in _REPLACE.items():
-            if c in text:
-                text = text.replace(c, new)
-    if "  " in text:
-        text = _RUNS.sub(" ", text)
+    text = _clean_chars(text)
     if " \n" in text or "\n " in text:
         text = "\n".join(line.strip(" ") for line in text.split("\n"))
     return text.strip(" \n")
@@ -39,13 +28,54 @@ _NEWLINES = re.compile(r"\n+")
 
 def clean_line(text: str | None) -> str:
     """Clean a one-line field (title, byline, caption): newlines become spaces."""
-    return _NEWLINES.sub(" ", clean_text(text))
+    text = clean_text(text)
+    return _NEWLINES.sub(" ", text) if "\n" in text else text
 
 
 def clean_body(text: str | None) -> str:
     """Clean a body: paragraphs (non-blank lines) joined by a single newline."""
-    text = clean_text(text)
-    return "\n".join(filter(None, text.split("\n"))) if "\n\n" in text else text
+    if not text:
+        return ""
+    text = _clean_chars(text)
+    if "\n" not in text:
+        return text.strip(" ")
+    # Bodies are most of the text ingest cleans: one split that strips every line and drops the blank ones is
+    # cheaper than scanning for ` \n`, `\n ` and `\n\n` first (same result as clean_text + dropping blank lines).
+    return "\n".join(filter(None, [line.strip(" ") for line in text.split("\n")]))
+
+
+def _clean_chars(text: str) -> str:
+    """Character-level cleaning: line endings, NFC, invisibles/tatweel/odd spaces, runs of spaces (not lines)."""
+    # This is the ingest hot path (~500k calls, ~100M characters): each step first asks a cheap C-level question.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = _nfc_by_line(text)
+    text = _replace_special(text)
+    if "  " in text:
+        text = _RUNS.sub(" ", text)
+    return text
+
+
+def _nfc_by_line(text: str) -> str:
+    """NFC, one line at a time: equal to NFC of the whole text, since a line feed is a starter that composes with
+    nothing, and several times faster, since unicodedata's full normalization (~100x its quick check) then only
+    runs over the few lines that need it (e.g. a shadda typed before a fatha) instead of the whole article."""
+    if "\n" not in text:
+        return unicodedata.normalize("NFC", text)
+    return "\n".join([unicodedata.normalize("NFC", line) for line in text.split("\n")])
+
+
+def _replace_special(text: str) -> str:
+    """Drop invisibles and tatweel, turn odd spaces into a space: one `str.replace` per special character present
+    (each over the whole text, in C). That beats `str.translate`, which looks every character up in a dict, and a
+    scan per entry of the table. Text before a found character is clean, so the next search starts there."""
+    found = _SPECIAL.search(text)
+    while found:
+        char = found[0]
+        text = text.replace(char, _REPLACE[char])
+        found = _SPECIAL.search(text, found.start())
+    return text
 
 
 # ---- model-side normalization (used by baselines and dedup, never for stored text) ----

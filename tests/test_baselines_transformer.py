@@ -130,6 +130,16 @@ def test_retrieval_end_to_end(judged):
     assert ("full_corpus" in result.validation) == judged
 
 
+def test_retrieval_without_validation_keeps_the_last_epoch():
+    data = retrieval_data(judged=False)
+    data.queries.pop("validation")
+    data.validation = []
+    result = transformer.retrieval(data, TINY)
+    assert set(result.runs) == {"test"}
+    assert result.settings["best_epoch"] == result.settings["epochs_run"] == 2
+    assert result.validation["selection_set"].startswith("none")
+
+
 def test_pretrained_path_from_a_local_folder(tmp_path):
     """`model_name` = a local checkpoint folder (what a Hub id resolves to): the fine-tuning branch, offline."""
     from transformers import (BartConfig, BartForConditionalGeneration, BertConfig, BertModel,

@@ -161,7 +161,7 @@ def fit(
     model,
     n_rows: int,
     loss_of: Callable[[list[int]], object],
-    evaluate: Callable[[], tuple[float, dict]],
+    evaluate: Callable[[], tuple[float, dict] | None],
     *,
     epochs: int,
     batch_size: int,
@@ -175,11 +175,14 @@ def fit(
     """AdamW with linear warmup and decay; after each epoch `evaluate()` (validation only) returns (score, scores).
 
     The best epoch's weights are restored at the end; training stops after `patience` epochs without improvement.
+    `evaluate()` returns None when there is nothing to validate on: then every epoch runs and the last one is kept.
     """
     import numpy as np
     import torch
     from tqdm.auto import tqdm
 
+    if not n_rows:
+        raise ValueError("no training rows")
     rng = np.random.default_rng(seed)
     steps_per_epoch = math.ceil(n_rows / batch_size)
     total = max(1, epochs * steps_per_epoch)
@@ -211,7 +214,7 @@ def fit(
                 bar.set_postfix(loss=f"{loss.item():.3f}")
         report.train_seconds += time.perf_counter() - t0
         model.eval()
-        score, scores = evaluate()
+        score, scores = evaluate() or (float(epoch), {})
         report.epochs_run = epoch
         report.history.append({"epoch": epoch, "loss": round(float(loss.item()), 4), **scores})
         if score > best_score:

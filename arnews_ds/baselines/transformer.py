@@ -28,7 +28,7 @@ from . import BaselineResult, Options, TaskData
 class Setting:
     vocab_size: int = 16000  # from scratch only, like layers/hidden/heads/dropout
     layers: int = 2  # encoder layers (and decoder layers for the headline model)
-    hidden: int = 256
+    hidden: int = 128
     heads: int = 4
     max_len: int = 128  # input tokens: topic title+text, headline source, retrieval document
     short_len: int = 32  # headline target / retrieval query (title) tokens
@@ -43,11 +43,10 @@ class Setting:
 
 
 SCRATCH = {
-    "topic": Setting(max_len=128, epochs=3, batch_size=32, lr=5e-4),
+    "topic": Setting(max_len=256, epochs=3, batch_size=32, lr=5e-4),
     "headline": Setting(max_len=128, short_len=32, epochs=2, batch_size=32, lr=5e-4, max_train=30000,
                         eval_rows=1000),
-    "retrieval": Setting(max_len=128, short_len=32, epochs=2, batch_size=64, lr=5e-4, max_train=30000,
-                         eval_rows=2000),
+    "retrieval": Setting(max_len=128, short_len=32, epochs=2, batch_size=64, lr=5e-4, eval_rows=2000),
 }
 # Fine-tuning a pretrained checkpoint: meant for a GPU; the architecture fields are the checkpoint's own.
 PRETRAINED = {
@@ -332,6 +331,8 @@ def retrieval(data: TaskData, opts: Options) -> BaselineResult:
         sel_docs = codec.encode([prep(t) for t in selection["doc_texts"]], setting.max_len)
 
         def evaluate():
+            if not selection["query_ids"]:
+                return None
             run = rank(embed(encoder, sel_queries, codec.pad_id, device), selection["query_ids"],
                        embed(encoder, sel_docs, codec.pad_id, device), selection["doc_ids"], TOP_K,
                        drop_self=selection["drop_self"])
@@ -400,7 +401,8 @@ def _selection_set(data: TaskData, setting: Setting, seed: int) -> dict:
                 "qrels": {q: qrels[q] for q in chosen}, "drop_self": True, "query_len": setting.max_len}
     items = sorted(q for q in queries if q in corpus and corpus[q].get("title") and corpus[q]["text"])
     chosen = cap_rows(items, setting.eval_rows, seed)
-    return {"name": "known-item: validation titles vs their own bodies", "query_ids": chosen,
+    name = "known-item: validation titles vs their own bodies" if chosen else "none (no validation): last epoch"
+    return {"name": name, "query_ids": chosen,
             "query_texts": [corpus[q]["title"] for q in chosen], "doc_ids": chosen,
             "doc_texts": [corpus[q]["text"] for q in chosen], "qrels": {q: {q: 1} for q in chosen},
             "drop_self": False, "query_len": setting.short_len}

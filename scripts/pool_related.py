@@ -1,0 +1,77 @@
+"""Pool candidate documents for related-article judgments (annotation issue) and export the judging batches.
+
+Chooses N test queries stratified across outlets, ranks the corpus for them with >= 3 different systems (BM25 and
+TF-IDF cosine over title+body documents with the full query article, and BM25 with the query's TITLE only), writes
+each system's TREC run, pools the top `--depth` of every system per query (system-blind, sorted), and writes JSON
+Lines batches to annotations/batches/ (git-ignored: they quote article text). Usage:
+    python scripts/pool_related.py [--queries 64] [--seed 5] [--depth 10] [--batch-queries 8]
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+
+from arnews_ds import annotate as an
+from arnews_ds.baselines import Options
+from arnews_ds.baselines.runner import load_task_data, write_outputs
+from arnews_ds.baselines.tfidf import retrieval
+from arnews_ds.build import built_rows
+
+SYSTEMS = ("bm25-title_body", "tfidf-title_body", "bm25-title_body@title-query")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--queries", type=int, default=64)
+    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--depth", type=int, default=10)
+    ap.add_argument("--batch-queries", type=int, default=8, help="queries per judging batch")
+    args = ap.parse_args()
+
+    data = load_task_data("retrieval")
+    by_id = {a["id"]: a for a in built_rows("articles", "full")}
+    chosen = an.stratified_queries(sorted(q["_id"] for q in data.queries["test"]), by_id, args.queries, args.seed)
+    full = [{"_id": q, "text": f"{by_id[q]['title']}\n\n{by_id[q]['body']}"} for q in chosen]
+    titles = [{"_id": q, "text": by_id[q]["title"]} for q in chosen]
+
+    runs = {}
+    for name, queries in (("full", full), ("title", titles)):
+        # One validation query keeps the baseline's validation path non-empty; only test runs are pooled.
+        sub = dataclasses.replace(data, validation=queries[:1], test=queries,
+                                  queries={"validation": queries[:1], "test": queries}, qrels={})
+        result = retrieval(sub, Options())
+        every = {result.settings["variant"]: result.runs, **result.extra["runs"]}
+        for variant, split_runs in every.items():
+            system = variant if name == "full" else f"{variant}@title-query"
+            if system in SYSTEMS:
+                runs[system] = split_runs["test"]
+    out = an.BATCHES / "related-runs"
+    for system, run in runs.items():
+        write_outputs(out / system, "retrieval", system, dataclasses.replace(result, runs={"test": run}, predictions=[]),
+                      {"system": system, "queries": len(run)})
+    pools = an.pool_related(chosen, runs, args.depth)
+    items = an.related_items(pools, by_id)
+    # Batches hold whole queries so one annotator judges every candidate of a query.
+    per_query: dict[str, list[dict]] = {}
+    for item in items:
+        per_query.setdefault(item["query_id"], []).append(item)
+    batch, paths, k = [], [], 0
+    for q in chosen:
+        batch += per_query[q]
+        if len({i["query_id"] for i in batch}) == args.batch_queries or q == chosen[-1]:
+            path = an.BATCHES / f"related-s{args.seed}-{k:03d}.jsonl"
+            path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in batch), encoding="utf-8")
+            paths.append(path)
+            batch, k = [], k + 1
+    sizes = [len(v) for v in pools.values()]
+    outlets = sorted({by_id[q]["outlet"] for q in chosen})
+    print(f"{len(chosen)} queries from {len(outlets)} outlets; systems {sorted(runs)}; pool depth {args.depth}; "
+          f"{len(items)} pairs (pool size {min(sizes)}-{max(sizes)}, mean {sum(sizes) / len(sizes):.1f}) "
+          f"in {len(paths)} batches under {an.BATCHES}")
+    (an.BATCHES / f"related-s{args.seed}-pool.json").write_text(json.dumps(
+        {"queries": chosen, "systems": sorted(runs), "depth": args.depth, "pools": pools}, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
