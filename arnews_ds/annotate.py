@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import annotations as ann
 
+ANNOTATIONS_DIR = ann.ANNOTATIONS
 BATCHES = ann.ANNOTATIONS / "batches"
 GUIDELINES_VERSION = "1.0"
 SNIPPET = 700  # characters of body shown for topic and related judgments: enough to decide, quick to read

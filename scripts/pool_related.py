@@ -18,7 +18,12 @@ from arnews_ds.baselines.runner import load_task_data, write_outputs
 from arnews_ds.baselines.tfidf import retrieval
 from arnews_ds.build import built_rows
 
-SYSTEMS = ("bm25-title_body", "tfidf-title_body", "bm25-title_body@title-query")
+SYSTEM_NOTES = {
+    "bm25-title_body": "BM25 (bm25s, k1 1.5, b 0.75) over title+body documents, full query article",
+    "tfidf-title_body": "TF-IDF cosine over title+body documents, full query article",
+    "bm25-title_body@title-query": "BM25 over title+body documents, query = the query's title only",
+}
+SYSTEMS = tuple(SYSTEM_NOTES)
 
 
 def main() -> None:
@@ -69,8 +74,11 @@ def main() -> None:
     print(f"{len(chosen)} queries from {len(outlets)} outlets; systems {sorted(runs)}; pool depth {args.depth}; "
           f"{len(items)} pairs (pool size {min(sizes)}-{max(sizes)}, mean {sum(sizes) / len(sizes):.1f}) "
           f"in {len(paths)} batches under {an.BATCHES}")
-    (an.BATCHES / f"related-s{args.seed}-pool.json").write_text(json.dumps(
-        {"queries": chosen, "systems": sorted(runs), "depth": args.depth, "pools": pools}, indent=1), encoding="utf-8")
+    # The pool itself (ids only, no text) is committed data: the card states depth and systems from it.
+    (an.ANNOTATIONS_DIR / "related_pool.json").write_text(json.dumps(
+        {"guidelines": an.GUIDELINES_VERSION, "seed": args.seed, "queries": chosen, "systems": sorted(runs),
+         "depth": args.depth, "system_notes": SYSTEM_NOTES, "pools": pools}, indent=1, ensure_ascii=False),
+        encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -9,8 +9,12 @@ from ..text import clean_body, clean_line
 
 
 def _opt(text: str | None) -> str | None:
-    text = clean_line(text)
-    return text or None
+    return clean_line(text) or None
+
+
+def _lines(items: Iterable[str]) -> list[str]:
+    """Each item cleaned as a one-line field; empty ones dropped (`map` keeps this per-record path lean)."""
+    return [text for text in map(clean_line, items) if text]
 
 
 def make_article(
@@ -43,12 +47,6 @@ def make_article(
     if not title:
         flags.append("no_title")
     url = (url or "").strip() or None
-    lead_text = clean_body(lead) or None
-    caps: list[str] = []
-    for c in captions:
-        c = clean_line(c)
-        if c and c not in caps:
-            caps.append(c)
     return Article(
         id=article_id(outlet, url, title),
         corpus=corpus,
@@ -57,13 +55,14 @@ def make_article(
         published=published,
         date_kind=date_kind if published else "none",
         title=title,
-        lead=lead_text,
+        lead=clean_body(lead) or None,
         body=body,
         byline=_opt(byline),
-        authors=tuple(a for a in (clean_line(a) for a in authors) if a),
+        authors=tuple(_lines(authors)),
         dateline=_opt(dateline),
-        source_categories=tuple(dict.fromkeys(c for c in (clean_line(c) for c in source_categories) if c)),
-        captions=tuple(caps),
+        # dict.fromkeys: each value once, in first-seen order.
+        source_categories=tuple(dict.fromkeys(_lines(source_categories))),
+        captions=tuple(dict.fromkeys(_lines(captions))),
         related=tuple(related),
         provenance=(provenance,),
         flags=tuple(dict.fromkeys(flags)),
