@@ -196,3 +196,14 @@ def test_pure_and_deterministic(tmp_path):
     first, second = list(saudinewsnet.read(path)), list(saudinewsnet.read(path))
     assert first == second and [a.provenance[0].index for a in first] == [0, 1, 2, 3, 4]
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_outlet_page_furniture_is_stripped():
+    from arnews_ds.sources.saudinewsnet import strip_furniture
+
+    body = "فقرة أولى من الخبر.\nفقرة ثانية.\nرابط الخبر بصحيفة الوئام: عنوان الخبر نفسه"
+    assert strip_furniture("alweeam", body) == "فقرة أولى من الخبر.\nفقرة ثانية."
+    assert strip_furniture("sabq", body) == body  # other outlets keep their text
+    assert strip_furniture("3alyoum", "Next Previous الرياض – عين اليوم\nنص الخبر") == "الرياض – عين اليوم\nنص الخبر"
+    assert strip_furniture("3alyoum", "صورة أولى صورة ثانية Next Previous\nنص الخبر") == "نص الخبر"
+    assert strip_furniture("3alyoum", "نص بلا شريط صور") == "نص بلا شريط صور"

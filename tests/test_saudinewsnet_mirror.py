@@ -24,7 +24,8 @@ def items(mirror):
 def test_count_and_rejections(items):
     assert len(items) == 29_344
     codes = Counter(x.code for x in items if isinstance(x, Rejection))
-    assert codes == {"empty_body": 344}
+    # 344 empty contents, plus 15 alweeam records whose content is only the "link to the story" furniture line
+    assert codes == {"empty_body": 359}
     articles = [x for x in items if isinstance(x, Article)]
     assert sum("no_title" in a.flags for a in articles) == 10
     assert len({a.id for a in articles}) == len(articles)

@@ -128,7 +128,7 @@ def _to_article(record: object, where: Provenance) -> Article | Rejection:
         outlet=source,
         provenance=where,
         title=_unescape(record["title"] or ""),
-        body=record["content"],
+        body=strip_furniture(source, record["content"] or ""),
         url=url,
         published=published,
         date_kind="extracted",
@@ -138,6 +138,26 @@ def _to_article(record: object, where: Provenance) -> Article | Rejection:
         source_categories=(section,) if section else (),
         flags=flags,
     )
+
+
+# Per-outlet page furniture that the 2015 crawl left inside `content` (found by reading the data):
+# alweeam ends every body with a "link to the story" line that repeats the title (a headline-task leak);
+# 3alyoum bodies open with the photo slider's "Next Previous" controls, sometimes after the slider's captions.
+_ALWEEAM_LINK = re.compile(r"\n?[ \t]*رابط الخبر بصحيفة الوئام\s*:[^\n]*\s*$")
+_SLIDER = "Next Previous"
+
+
+def strip_furniture(outlet: str, body: str) -> str:
+    """The body without the outlet's known page furniture (unchanged for other outlets)."""
+    if outlet == "alweeam":
+        return _ALWEEAM_LINK.sub("", body)
+    if outlet == "3alyoum" and _SLIDER in body[:2000]:
+        first, sep, rest = body.lstrip().partition("\n")
+        if first.startswith(_SLIDER):
+            return first[len(_SLIDER):].strip() + sep + rest
+        if first.rstrip().endswith(_SLIDER):
+            return rest
+    return body
 
 
 def _shape_problem(record: object) -> str | None:
