@@ -96,9 +96,11 @@ def make_tables(articles: list[Article], assignment: dict[str, str], cmap: dict,
 def _add_retrieval_judgments(rows, articles: list[Article], assignment: dict[str, str],
                              qrels: dict[tuple[str, str], int]) -> None:
     by_id = {a.id: a for a in articles}
-    unknown = sorted({i for pair in qrels for i in pair if i not in by_id})
+    unknown = sorted({q for q, _ in qrels if q not in by_id})
     if unknown:
-        raise BuildError(f"related_qrels.tsv names {len(unknown)} ids that are not kept articles (e.g. {unknown[0]})")
+        raise BuildError(f"related_qrels.tsv has {len(unknown)} queries that are not kept articles (e.g. {unknown[0]})")
+    # A judged document that no longer is an article (e.g. its body was only page furniture) leaves the pool.
+    qrels = {pair: g for pair, g in qrels.items() if pair[1] in by_id}
     for qid in sorted({q for q, _ in qrels}):
         split = assignment[qid]
         if split not in rows["queries"]:
@@ -125,6 +127,24 @@ def table_stats(tables: Tables) -> dict:
     out["outlets"] = dict(sorted(Counter(f"{r['corpus']}/{r['outlet']}/{r['split']}" for r in arts).items()))
     out.update(tables.stats)
     return out
+
+
+def follow(by_id: dict, alias: dict[str, str]) -> dict:
+    """Re-key annotations of merged-away duplicates to their representative; the representative's own wins."""
+    out = {alias.get(i, i): v for i, v in by_id.items() if i in alias}
+    out.update({i: v for i, v in by_id.items() if i not in alias})
+    return dict(sorted(out.items()))
+
+
+def follow_qrels(qrels: dict[tuple[str, str], int], alias: dict[str, str]) -> dict[tuple[str, str], int]:
+    """`follow` for judgments: both ids re-keyed; two judgments landing on one pair keep the higher grade (the
+    documents are copies of each other); a document that became its own query is dropped."""
+    out: dict[tuple[str, str], int] = {}
+    for (q, d), grade in qrels.items():
+        pair = (alias.get(q, q), alias.get(d, d))
+        if pair[0] != pair[1]:
+            out[pair] = max(grade, out.get(pair, grade))
+    return dict(sorted(out.items()))
 
 
 def human_ceiling(rows: list[dict]) -> dict:
@@ -219,9 +239,11 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     labels = ann.load_taxonomy(annotations)
     label_names = [l.slug for l in labels]
     topic_gold, topic_disagreed = ann.load_topic_gold(annotations, label_names)
+    # Annotations made on an article that is now merged into a duplicate cluster follow it to the representative.
+    alias = {i: rep for i, rep in clusters.cluster_of.items() if i != rep}
     tables = make_tables(kept, read_assignment(splits_dir), ann.load_category_map(annotations, label_names),
-                         label_names, exclusions, ann.load_qrels(annotations), topic_gold,
-                         ann.load_headline_refs(annotations))
+                         label_names, exclusions, follow_qrels(ann.load_qrels(annotations), alias),
+                         follow(topic_gold, alias), follow(ann.load_headline_refs(annotations), alias))
     stats = table_stats(tables)
     stats["dedup"] = {"exact_merged": clusters.n_exact_merged, "near_merged": clusters.n_near_merged,
                       "clusters": len(clusters.clusters)}

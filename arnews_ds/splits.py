@@ -101,6 +101,22 @@ def units_from(articles, clusters) -> list[Unit]:
             for a in articles if clusters.cluster_of[a.id] == a.id]
 
 
+def reconcile(assignment: Mapping[str, str], clusters) -> tuple[dict[str, str], int]:
+    """Give every merged-away duplicate its representative's split (the representative is what the dataset holds).
+
+    Only for an unreleased split version: a cleaning change can merge articles that were assigned apart. Returns
+    the new assignment and how many ids moved."""
+    out = dict(assignment)
+    moved = 0
+    for c in clusters.clusters:
+        split = out.get(c.representative)
+        for m in c.members:
+            if split and out.get(m) != split:
+                out[m] = split
+                moved += 1
+    return out, moved
+
+
 RULE = ("temporal per (corpus, outlet): latest ~10% test, ~10% before validation, cut moved to a date boundary "
         "within the slack; undated by blake2b(id); duplicate clusters share one split")
 

@@ -10,7 +10,6 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c\u202a\u202b
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\x0b\x0c"
 _REPLACE = {c: "" for c in _INVISIBLE + TATWEEL} | {c: " " for c in _SPACES}
 _SPECIAL = re.compile("[" + re.escape(_INVISIBLE + TATWEEL + _SPACES) + "]")
-_RUNS = re.compile(r" {2,}")
 
 
 def clean_text(text: str | None) -> str:
@@ -50,20 +49,19 @@ def _clean_chars(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = _nfc_by_line(text)
+        text = _nfc_by_word(text)
     text = _replace_special(text)
-    if "  " in text:
-        text = _RUNS.sub(" ", text)
+    # Runs are short (mostly a no-break space next to a space): halving them with str.replace is faster than a regex.
+    while "  " in text:
+        text = text.replace("  ", " ")
     return text
 
 
-def _nfc_by_line(text: str) -> str:
-    """NFC, one line at a time: equal to NFC of the whole text, since a line feed is a starter that composes with
-    nothing, and several times faster, since unicodedata's full normalization (~100x its quick check) then only
-    runs over the few lines that need it (e.g. a shadda typed before a fatha) instead of the whole article."""
-    if "\n" not in text:
-        return unicodedata.normalize("NFC", text)
-    return "\n".join([unicodedata.normalize("NFC", line) for line in text.split("\n")])
+def _nfc_by_word(text: str) -> str:
+    """NFC, one space-separated piece at a time. Equal to NFC of the whole text, since a space is a starter that
+    composes with nothing; and several times faster, since unicodedata's full normalization (~100x its quick
+    check) then only runs over the few words that need it (e.g. a shadda typed before a fatha)."""
+    return " ".join([unicodedata.normalize("NFC", word) for word in text.split(" ")])
 
 
 def _replace_special(text: str) -> str:

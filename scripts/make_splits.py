@@ -13,18 +13,25 @@ from arnews_ds.dedup import find_clusters
 from arnews_ds.fetch import raw_source
 from arnews_ds.ingest import default_workers, ingest, raw_files
 from arnews_ds.splits import (DATE_SLACK, RULE, TEST_SHARE, VALIDATION_SHARE, assign_splits, read_assignment,
-                              units_from, write_assignment)
+                              reconcile, units_from, write_assignment)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--raw-dir", help="raw folder laid out like the cache (default: $ARNEWS_MIRROR, else the cache)")
     ap.add_argument("--splits-dir", type=Path, default=SPLITS_DIR)
+    ap.add_argument("--reconcile-unreleased", action="store_true",
+                    help="before a version's first release only: move merged-away duplicates to their "
+                         "representative's split (after a cleaning change merged articles assigned apart)")
     args = ap.parse_args()
     raw = raw_source(args.raw_dir)
     result = ingest(raw_files(raw), progress=True, workers=default_workers())
-    units = units_from(result.articles, find_clusters(result.articles))
+    clusters = find_clusters(result.articles)
+    units = units_from(result.articles, clusters)
     existing = read_assignment(args.splits_dir)
+    if args.reconcile_unreleased:
+        existing, moved = reconcile(existing, clusters)
+        print(f"{moved} merged-away duplicate ids moved to their representative's split")
     assignment = assign_splits(units, existing)
     new = len(set(assignment) - set(existing))
     details = {"rule": RULE, "test_share": TEST_SHARE, "validation_share": VALIDATION_SHARE, "date_slack": DATE_SLACK}

@@ -43,6 +43,8 @@ BM25_K1, BM25_B = 1.5, 0.75
 BM25_METHOD, BM25_IDF = "atire", "robertson"
 # TF-IDF cosine: terms in more than half the documents carry little and make the sparse products ~3x slower.
 TFIDF_MIN_DF, TFIDF_MAX_DF = 2, 0.5
+# Worker processes (and numba's parallel kernel) take seconds to start: below this many rows/queries, one core.
+PARALLEL_MIN = 2000
 NUMBA_MIN_DOCS = 10_000  # below this, bm25s's numpy backend beats numba's one-off compilation
 
 
@@ -119,6 +121,8 @@ class Tfidf:
     def _weigh(self, counts):
         from sklearn.preprocessing import normalize
 
+        if not counts.shape[0]:
+            return counts
         x = counts.copy()
         x.data = (1 + np.log(x.data)) * self.idf[x.indices]
         x.eliminate_zeros()
@@ -135,7 +139,7 @@ def _top_k(queries, docs, k: int, exclude: list[int | None] | None = None):
 
     docs_t = docs.T.tocsr()
     n = queries.shape[0]
-    jobs = _n_jobs(os.cpu_count() or 1) if n >= 2000 else 1
+    jobs = _n_jobs(os.cpu_count() or 1) if n >= PARALLEL_MIN else 1
     bounds = np.linspace(0, n, jobs + 1).astype(int)
     parts = Parallel(n_jobs=jobs)(
         delayed(_top_k_part)(queries[a:b], docs_t, k, exclude[a:b] if exclude is not None else None)
@@ -209,12 +213,13 @@ def topic(data: TaskData, opts: Options) -> BaselineResult:
              for s, rows in splits.items()}
     gold = {s: np.array([index[_label_name(r["label"], names)] for r in rows]) for s, rows in splits.items()}
 
-    parts = Parallel(n_jobs=_n_jobs(2))(
+    parallel = len(train) >= PARALLEL_MIN
+    parts = Parallel(n_jobs=_n_jobs(2) if parallel else 1)(
         delayed(_vectorize)(kind, texts["train"], [texts["validation"], texts["test"]]) for kind in ("word", "char"))
     (word_vocab, word_x), (char_vocab, char_x) = parts
     x = {s: sp.hstack([w, c], format="csr") for s, w, c in zip(splits, word_x, char_x)}
 
-    models = Parallel(n_jobs=_n_jobs(len(TOPIC_GRID)))(
+    models = Parallel(n_jobs=_n_jobs(len(TOPIC_GRID)) if parallel else 1)(
         delayed(_fit_svc)(x["train"], gold["train"], c, w, opts.seed) for c, w in TOPIC_GRID)
     validation = {}
     for (c, w), model in zip(TOPIC_GRID, models):
@@ -389,7 +394,7 @@ def bm25_search_ids(index: BM25Index, query_ids: list[list[int]], k: int = RUN_D
         return out
     depth = min(k + 1, len(index.doc_ids))
     # numba's parallel kernel pays for a second compilation; only worth it on many queries.
-    threads = _n_jobs(len(todo)) if index.backend == "numba" and len(todo) >= 2000 else 1
+    threads = _n_jobs(os.cpu_count() or 1) if index.backend == "numba" and len(todo) >= PARALLEL_MIN else 1
     docs, scores = index.retriever.retrieve([queries[i] for i in todo], k=depth, show_progress=False,
                                             n_threads=threads)
     doc_ids = index.doc_ids
@@ -421,7 +426,8 @@ def retrieval(data: TaskData, opts: Options) -> BaselineResult:
     views = {"body": ids[n_docs:], "title_body": [t + b for t, b in zip(ids[:n_docs], ids[n_docs:])]}
     del ids
 
-    query_rows = {s: data.queries.get(s) or getattr(data, s) for s in ("validation", "test")}
+    # Splits without queries (judged test queries only, say) get no run.
+    query_rows = {s: rows for s in ("validation", "test") if (rows := data.queries.get(s) or getattr(data, s))}
     query_ids = {s: _known_ids(model_tokens([r["text"] for r in rows]), vocab) for s, rows in query_rows.items()}
     qids = {s: [r["_id"] for r in rows] for s, rows in query_rows.items()}
 
