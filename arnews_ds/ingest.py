@@ -101,10 +101,10 @@ def _read_in_parallel(tasks: list[tuple[str, Path]],
                       workers: int) -> Iterator[tuple[tuple[str, Path], list[Article | Rejection]]]:
     """(task, its records) for every task, in task order, read by this process and `workers - 1` worker processes.
 
-    Records read in a worker come back pickled, and unpickling them here costs about a tenth of reading them, so
+    Records read in a worker are pickled there and unpickled here (~0.3 s per 100 MB of articles each way), so
     this process does not just wait: it reads the largest file itself while the pool reads the others, largest
     first (so the slowest file does not start last); then it takes over, smallest first, the files no worker has
-    started yet. Who reads a file does not change its records.
+    started yet, whose records then need no transfer. Who reads a file does not change its records.
     """
     from concurrent.futures import ProcessPoolExecutor
 

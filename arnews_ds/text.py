@@ -58,16 +58,18 @@ def _clean_chars(text: str) -> str:
 
 
 def _nfc_by_word(text: str) -> str:
-    """NFC, one space-separated piece at a time. Equal to NFC of the whole text, since a space is a starter that
-    composes with nothing; and several times faster, since unicodedata's full normalization (~100x its quick
-    check) then only runs over the few words that need it (e.g. a shadda typed before a fatha)."""
+    """NFC of the whole text, computed one space-separated piece at a time: the same result, since a space is a
+    starter that never combines with a neighbour, but several times faster, since unicodedata's full
+    normalization (~100x its quick check) then runs only over the few words that need it (e.g. a shadda typed
+    before a fatha) instead of over the whole article."""
     return " ".join([unicodedata.normalize("NFC", word) for word in text.split(" ")])
 
 
 def _replace_special(text: str) -> str:
-    """Drop invisibles and tatweel, turn odd spaces into a space: one `str.replace` per special character present
-    (each over the whole text, in C). That beats `str.translate`, which looks every character up in a dict, and a
-    scan per entry of the table. Text before a found character is clean, so the next search starts there."""
+    """Drop invisibles and tatweel and turn odd spaces into a space, with one `str.replace` (over the whole text,
+    in C) per special character present: faster than `str.translate`, which looks every character up in a dict,
+    or than testing every entry of the table. Everything before a found character is clean, so the next search
+    starts there."""
     found = _SPECIAL.search(text)
     while found:
         char = found[0]

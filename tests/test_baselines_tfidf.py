@@ -195,4 +195,5 @@ def test_retrieval_never_selects_on_test_judgments():
     result = tfidf.retrieval(data, Options())
     assert result.settings["variant"] == tfidf.DEFAULT_RETRIEVAL and result.validation == {}
     assert set(result.runs) == {"test"} and all(set(r) == {"test"} for r in result.extra["runs"].values())
+    assert set(result.extra["test_variants"]) == set(tfidf.RETRIEVAL_VARIANTS)  # reported, not used
     assert {d for d, _ in result.runs["test"][corpus[3]["_id"]][:2]} == {"s1-1", "s1-2"}

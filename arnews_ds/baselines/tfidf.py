@@ -472,4 +472,8 @@ def retrieval(data: TaskData, opts: Options) -> BaselineResult:
         "queries_per_split": {s: len(q) for s, q in qids.items()},
     }
     extra = {"runs": {v: runs[v] for v in RETRIEVAL_VARIANTS if v != chosen}}
+    test_qrels = data.qrels.get("test") or {}
+    if "test" in query_rows and any(g >= 1 for judged in test_qrels.values() for g in judged.values()):
+        # Reported side by side, never used for selection.
+        extra["test_variants"] = {v: retrieval_scores(test_qrels, runs[v]["test"]) for v in RETRIEVAL_VARIANTS}
     return BaselineResult(settings=settings, validation=validation, runs=runs[chosen], extra=extra)

@@ -13,7 +13,7 @@ def _opt(text: str | None) -> str | None:
 
 
 def _lines(items: Iterable[str]) -> list[str]:
-    """Each item cleaned as a one-line field; empty ones dropped (`map` keeps this per-record path lean)."""
+    """Each item cleaned as a one-line field; empty ones dropped."""
     return [text for text in map(clean_line, items) if text]
 
 
