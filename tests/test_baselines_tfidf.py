@@ -81,10 +81,12 @@ def _headline_rows(seed: int, n: int, prefix: str, lead_is_title: bool) -> list[
 def test_headline_reports_every_variant_and_chooses_on_validation(lead_is_title):
     make = lambda seed, n, p: _headline_rows(seed, n, p, lead_is_title)  # noqa: E731
     data = TaskData("headline", make(1, 24, "tr"), make(2, 6, "va"), make(3, 6, "te"))
+    data.references = {data.test[0]["id"]: ["عنوان مكتوب باليد"]}
     result = get_baseline("headline", "tfidf")(data, Options())
     assert set(result.validation) == set(tfidf.HEADLINE_VARIANTS)
     assert set(result.extra["test_variants"]) == set(tfidf.HEADLINE_VARIANTS)
     assert all("rougeL" in s for s in result.extra["test_variants"].values())
+    assert all(s["multi_reference"]["n"] == 1 for s in result.extra["test_variants"].values())
     chosen = result.settings["variant"]
     assert result.validation[chosen] == max(result.validation.values())
     assert [p["id"] for p in result.predictions] == [r["id"] for r in data.test]
