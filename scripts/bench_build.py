@@ -30,7 +30,7 @@ def main() -> None:
     args = ap.parse_args()
     raw = raw_source(args.raw_dir)
     out = args.out or Path(tempfile.mkdtemp(prefix="arnews-bench-"))
-    t_floor, _ = best_of(lambda: floor(raw_files(raw)), 1)
+    t_floor, _, _ = best_of(lambda: floor(raw_files(raw)), 1)
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "arnews_ds", "build", "--raw", str(raw), "--out", str(out), "--quiet"],
                    check=True, stdout=subprocess.DEVNULL)
