@@ -232,13 +232,15 @@ def headline(data: TaskData, opts: Options) -> BaselineResult:
             from transformers import BartConfig, BartForConditionalGeneration
 
             s = setting
+            # init_std = d_model^-0.5, not BART's 0.02: with 0.02 at this width Adam's early steps swamp the
+            # encoder's small weights, its output turns input-independent and the decoder never learns to use it.
             config = BartConfig(vocab_size=codec.vocab_size, d_model=s.hidden, encoder_layers=s.layers,
                                 decoder_layers=s.layers, encoder_attention_heads=s.heads,
                                 decoder_attention_heads=s.heads, encoder_ffn_dim=4 * s.hidden,
                                 decoder_ffn_dim=4 * s.hidden, max_position_embeddings=max(s.max_len, s.short_len),
                                 dropout=s.dropout, attention_dropout=0.0, activation_dropout=0.0, pad_token_id=PAD,
                                 bos_token_id=CLS, eos_token_id=SEP, decoder_start_token_id=CLS,
-                                forced_eos_token_id=None)
+                                forced_eos_token_id=None, init_std=s.hidden**-0.5)
             model = BartForConditionalGeneration(config)
             generation = {"decoder_start_token_id": CLS, "bos_token_id": CLS, "eos_token_id": SEP,
                           "pad_token_id": PAD}
