@@ -130,14 +130,15 @@ def test_retrieval_end_to_end(judged):
     assert ("full_corpus" in result.validation) == judged
 
 
-def test_retrieval_without_validation_keeps_the_last_epoch():
+def test_retrieval_without_validation_selects_on_held_out_training_articles():
     data = retrieval_data(judged=False)
     data.queries.pop("validation")
     data.validation = []
     result = transformer.retrieval(data, TINY)
     assert set(result.runs) == {"test"}
-    assert result.settings["best_epoch"] == result.settings["epochs_run"] == 2
-    assert result.validation["selection_set"].startswith("none")
+    assert "held out of training" in result.validation["selection_set"]
+    assert result.validation["selection_rows"] == 20  # a fifth of the 100 training articles ...
+    assert result.settings["train_pairs"] == 80  # ... which are not trained on
 
 
 def test_pretrained_path_from_a_local_folder(tmp_path):

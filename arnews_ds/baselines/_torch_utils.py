@@ -54,14 +54,14 @@ def pick_device(requested: str | None) -> str:
     return requested or ("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def cap_rows(rows: list, limit: int | None, seed: int) -> list:
+def cap_rows(rows: Sequence, limit: int | None, seed: int) -> list:
     """At most `limit` items: a seeded random sample kept in input order (splits are ordered by outlet and date)."""
     import numpy as np
 
     if limit is None or len(rows) <= limit:
-        return rows
+        return list(rows)
     keep = np.sort(np.random.default_rng(seed).choice(len(rows), size=limit, replace=False))
-    return [rows[i] for i in keep]
+    return [rows[int(i)] for i in keep]
 
 
 def train_tokenizer(texts: Sequence[str], vocab_size: int):
