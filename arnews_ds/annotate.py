@@ -70,12 +70,13 @@ def pool_related(queries: list[str], runs: dict[str, dict[str, list[tuple[str, f
     return {q: sorted({d for run in runs.values() for d, _ in run.get(q, [])[:depth]} - {q}) for q in queries}
 
 
-def stratified_queries(candidates: list[str], by_id: dict[str, dict], n: int, seed: int) -> list[str]:
-    """n test queries spread evenly over outlets (round robin over a seeded shuffle of each outlet's articles)."""
+def stratified_queries(candidates: list[str], by_id: dict[str, dict], n: int, seed: int,
+                       split: str = "test") -> list[str]:
+    """n queries of `split` spread evenly over outlets (round robin over a seeded shuffle of each outlet's articles)."""
     rng = random.Random(seed)
     per: dict[str, list[str]] = defaultdict(list)
     for q in candidates:
-        if by_id[q]["split"] == "test" and by_id[q]["title"]:
+        if by_id[q]["split"] == split and by_id[q]["title"]:
             per[by_id[q]["outlet"]].append(q)
     for ids in per.values():
         rng.shuffle(ids)
@@ -115,8 +116,8 @@ def read_gold(task: str, root: Path = ann.ANNOTATIONS) -> list[dict]:
     return ann.read_table(root / name, tuple(c for c in cols if c not in OPTIONAL), "\t")
 
 
-def validate(task: str, rows: list[dict], known_ids: set[str], label_names: list[str], source: str) -> None:
-    """Schema, known ids, labels/grades, manual-only, no duplicate (key, annotator)."""
+def validate(task: str, rows: list[dict], known_ids: set[str] | None, label_names: list[str], source: str) -> None:
+    """Schema, known ids (unless None), labels/grades, manual-only, no duplicate (key, annotator)."""
     name, cols, key = GOLD[task]
     seen = set()
     for i, row in enumerate(rows, start=2):
@@ -128,7 +129,7 @@ def validate(task: str, rows: list[dict], known_ids: set[str], label_names: list
             raise ImportError_(f"{where}: gold files take method=manual only (got {row['method']}); silver labels "
                                "belong elsewhere")
         for c in ("id", "query_id", "doc_id"):
-            if c in row and row[c] not in known_ids:
+            if known_ids is not None and c in row and row[c] not in known_ids:
                 raise ImportError_(f"{where}: unknown article id {row[c]}")
         if task == "topic" and row["label"] not in label_names:
             raise ImportError_(f"{where}: unknown label {row['label']!r}")
@@ -152,7 +153,10 @@ def import_rows(task: str, new: list[dict], known_ids: set[str], label_names: li
     existing = read_gold(task, root)
     for row in new:
         row["note"] = (row.get("note") or "").replace("\t", " ").strip()
-    validate(task, existing + new, known_ids, label_names, source)
+    validate(task, new, known_ids, label_names, source)
+    # Committed rows may name articles since merged into a duplicate cluster (the build maps them to the
+    # representative), so against them only a repeated (key, annotator) is an error.
+    validate(task, existing + new, None, label_names, f"{name} + {source} (row)")
     path = root / name
     write_header = not path.exists()
     with path.open("a", encoding="utf-8", newline="") as f:

@@ -104,6 +104,8 @@ def load_exclusions(root: Path = ANNOTATIONS) -> dict[str, dict[str, str]]:
 
 
 QREL_COLUMNS = ("query_id", "doc_id", "grade", "annotator", "method")
+# The committed pool of each judged split (ids, systems, depth; no text), written by scripts/pool_related.py.
+POOL_FILES = {"test": "related_pool.json", "validation": "related_pool_validation.json"}
 
 
 def load_qrels(root: Path = ANNOTATIONS) -> dict[tuple[str, str], int]:

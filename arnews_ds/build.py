@@ -252,13 +252,16 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     from .annotate import agreement
 
     stats["agreement"] = agreement(annotations)
-    pool_file = annotations / "related_pool.json"
-    if pool_file.exists():
-        pool = json.loads(pool_file.read_text(encoding="utf-8"))
-        stats["related_pool"] = {"queries": len(pool["queries"]) - len(pool.get("excluded_queries", {})),
-                                 "excluded_queries": pool.get("excluded_queries", {}), "depth": pool["depth"],
-                                 "pooled_pairs": sum(len(v) for v in pool["pools"].values()),
-                                 "systems": pool["system_notes"]}
+    pools = {}
+    for split, name in ann.POOL_FILES.items():
+        if (annotations / name).exists():
+            pool = json.loads((annotations / name).read_text(encoding="utf-8"))
+            pools[split] = {"queries": len(pool["queries"]) - len(pool.get("excluded_queries", {})),
+                            "excluded_queries": pool.get("excluded_queries", {}), "depth": pool["depth"],
+                            "pooled_pairs": sum(len(v) for v in pool["pools"].values()),
+                            "systems": pool["system_notes"]}
+    if pools:
+        stats["related_pool"] = pools
     stats["headline_human_ceiling"] = human_ceiling(tables.rows.get("headline_refs", {}).get("test", []))
     accounting = format_accounting(result)
     step("tables")

@@ -108,13 +108,16 @@ def render_tables(stats: dict, accounting_text: str, figures: list[str]) -> str:
     if stats.get("qrels_grades"):
         rows = [[s, g.get("0", 0), g.get("1", 0), g.get("2", 0)] for s, g in stats["qrels_grades"].items()]
         parts += ["### Related-article judgments per split", "", _table(["split", "grade 0", "grade 1", "grade 2"], rows), ""]
-        pool = stats.get("related_pool")
-        if pool:
+        pools = stats.get("related_pool") or {}
+        for split, pool in pools.items():
             systems = "; ".join(f"`{k}` ({v})" for k, v in pool["systems"].items())
-            parts += [f"Pooling: {pool['queries']} test queries stratified across outlets; the top {pool['depth']} "
-                      f"documents of each of {len(pool['systems'])} systems were pooled ({pool['pooled_pairs']} "
-                      f"query-document pairs) and every pooled pair was judged by hand. Systems: {systems}. "
-                      "Unjudged documents count as not relevant, so systems outside the pool are scored "
+            use = "the benchmark's test queries" if split == "test" else "for model selection only"
+            parts += [f"Pooling ({split}, {use}): {pool['queries']} {split} queries stratified across outlets; the "
+                      f"top {pool['depth']} documents of each of {len(pool['systems'])} systems were pooled "
+                      f"({pool['pooled_pairs']} query-document pairs) and every pooled pair was judged by hand. "
+                      f"Systems: {systems}.", ""]
+        if pools:
+            parts += ["Unjudged documents count as not relevant, so systems outside the pool are scored "
                       "conservatively.", ""]
     parts += ["### Accounting of every raw record", "",
               "Every raw record is kept, merged into another copy (same id, or a duplicate cluster), excluded, or "

@@ -1,10 +1,11 @@
 """Pool candidate documents for related-article judgments (annotation issue) and export the judging batches.
 
-Chooses N test queries stratified across outlets, ranks the corpus for them with >= 3 different systems (BM25 and
+Chooses N queries of one split (test, or validation for model selection) stratified across outlets, ranks the corpus for them with >= 3 different systems (BM25 and
 TF-IDF cosine over title+body documents with the full query article, and BM25 with the query's TITLE only), writes
 each system's TREC run, pools the top `--depth` of every system per query (system-blind, sorted), and writes JSON
 Lines batches to annotations/batches/ (git-ignored: they quote article text). Usage:
-    python scripts/pool_related.py [--queries 64] [--seed 5] [--depth 10] [--batch-queries 8]
+    python scripts/pool_related.py [--split test] [--queries 64] [--seed 5] [--depth 10] [--batch-queries 8]
+v1: test = 64 queries, seed 5; validation = 24 queries, seed 7 (`--split validation --queries 24 --seed 7`).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import dataclasses
 import json
 
 from arnews_ds import annotate as an
+from arnews_ds import annotations as ann
 from arnews_ds.baselines import Options
 from arnews_ds.baselines.runner import load_task_data, write_outputs
 from arnews_ds.baselines.tfidf import retrieval
@@ -28,6 +30,7 @@ SYSTEMS = tuple(SYSTEM_NOTES)
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", choices=sorted(ann.POOL_FILES), default="test")
     ap.add_argument("--queries", type=int, default=64)
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--depth", type=int, default=10)
@@ -36,13 +39,15 @@ def main() -> None:
 
     data = load_task_data("retrieval")
     by_id = {a["id"]: a for a in built_rows("articles", "full")}
-    chosen = an.stratified_queries(sorted(q["_id"] for q in data.queries["test"]), by_id, args.queries, args.seed)
+    candidates = sorted(i for i, a in by_id.items() if a["split"] == args.split)
+    chosen = an.stratified_queries(candidates, by_id, args.queries, args.seed, args.split)
     full = [{"_id": q, "text": f"{by_id[q]['title']}\n\n{by_id[q]['body']}"} for q in chosen]
     titles = [{"_id": q, "text": by_id[q]["title"]} for q in chosen]
 
     runs = {}
     for name, queries in (("full", full), ("title", titles)):
-        # One validation query keeps the baseline's validation path non-empty; only test runs are pooled.
+        # One validation query keeps the baseline's validation path non-empty; the chosen queries are run as "test"
+        # whatever their split (only these runs are pooled).
         sub = dataclasses.replace(data, validation=queries[:1], test=queries,
                                   queries={"validation": queries[:1], "test": queries}, qrels={})
         result = retrieval(sub, Options())
@@ -51,7 +56,7 @@ def main() -> None:
             system = variant if name == "full" else f"{variant}@title-query"
             if system in SYSTEMS:
                 runs[system] = split_runs["test"]
-    out = an.BATCHES / "related-runs"
+    out = an.BATCHES / ("related-runs" if args.split == "test" else f"related-runs-{args.split}")
     for system, run in runs.items():
         write_outputs(out / system, "retrieval", system, dataclasses.replace(result, runs={"test": run}, predictions=[]),
                       {"system": system, "queries": len(run)})
@@ -71,12 +76,12 @@ def main() -> None:
             batch, k = [], k + 1
     sizes = [len(v) for v in pools.values()]
     outlets = sorted({by_id[q]["outlet"] for q in chosen})
-    print(f"{len(chosen)} queries from {len(outlets)} outlets; systems {sorted(runs)}; pool depth {args.depth}; "
+    print(f"{len(chosen)} {args.split} queries from {len(outlets)} outlets; systems {sorted(runs)}; pool depth {args.depth}; "
           f"{len(items)} pairs (pool size {min(sizes)}-{max(sizes)}, mean {sum(sizes) / len(sizes):.1f}) "
           f"in {len(paths)} batches under {an.BATCHES}")
     # The pool itself (ids only, no text) is committed data: the card states depth and systems from it.
-    (an.ANNOTATIONS_DIR / "related_pool.json").write_text(json.dumps(
-        {"guidelines": an.GUIDELINES_VERSION, "seed": args.seed, "queries": chosen, "systems": sorted(runs),
+    (an.ANNOTATIONS_DIR / ann.POOL_FILES[args.split]).write_text(json.dumps(
+        {"guidelines": an.GUIDELINES_VERSION, "split": args.split, "seed": args.seed, "queries": chosen, "systems": sorted(runs),
          "depth": args.depth, "system_notes": SYSTEM_NOTES, "pools": pools}, indent=1, ensure_ascii=False),
         encoding="utf-8")
 

@@ -46,6 +46,21 @@ def test_related_rows_reject_self_judgment_and_bad_grades(tmp_path):
         an.import_rows("related", [{**row, "annotator": "y", "doc_id": "a" * 16}], known, [], "r.tsv", tmp_path)
 
 
+def test_import_accepts_committed_rows_on_since_merged_articles(tmp_path):
+    """A committed judgment may name an article later merged into a duplicate cluster (the build maps it to the
+    representative); new rows must still name known articles, and repeats are still caught."""
+    row = {"query_id": "a" * 16, "doc_id": "b" * 16, "grade": "1", "duplicate": "0", "annotator": "x",
+           "method": "manual", "guidelines": "1.0"}
+    an.import_rows("related", [row], {"a" * 16, "b" * 16}, [], "old.tsv", tmp_path)
+    now_known = {"a" * 16, "c" * 16}  # "b"*16 was merged away since
+    assert an.import_rows("related", [{**row, "doc_id": "c" * 16}], now_known, [], "new.tsv", tmp_path) == 1
+    with pytest.raises(an.ImportError_, match="new.tsv:2: unknown article id"):
+        an.import_rows("related", [{**row, "annotator": "y"}], now_known, [], "new.tsv", tmp_path)
+    with pytest.raises(an.ImportError_, match="duplicate judgment"):
+        an.import_rows("related", [{**row, "doc_id": "c" * 16}], now_known, [], "new.tsv", tmp_path)
+    assert len(an.read_gold("related", tmp_path)) == 2
+
+
 def test_pooling_unions_top_k_of_every_system_without_the_query():
     runs = {"s1": {"q": [("d1", 3.0), ("d2", 2.0), ("q", 1.0)]}, "s2": {"q": [("d3", 1.0), ("d1", 0.5)]}}
     assert an.pool_related(["q"], runs, depth=2) == {"q": ["d1", "d2", "d3"]}
