@@ -189,7 +189,7 @@ def test_our_bm25_scores_equal_rank_bm25():
 
 
 def test_retrieval_never_selects_on_test_judgments():
-    # The released layout today: judged test queries only, no validation queries or judgments.
+    # Judged test queries only, no validation queries or judgments (the layout before validation judgments).
     corpus = _corpus()
     queries = {"test": [_as_query(corpus[3])]}
     data = TaskData("retrieval", [], [], queries["test"], corpus=corpus, queries=queries,
