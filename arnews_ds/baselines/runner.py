@@ -161,20 +161,35 @@ def leaderboard(results_dir: Path = RESULTS_DIR) -> list[dict]:
         hand = (test.get("test_verified") or test.get("multi_reference") or {}).get(metric)
         rows.append({"task": m["task"], "model": m["model"], "metric": metric, "value": test.get(metric),
                      "hand": hand, "test": test, "dataset_version": m["dataset_version"],
-                     "variant": m["settings"].get("variant", ""), "note": m.get("note", "")})
+                     "variant": m["settings"].get("variant", ""), "note": m.get("note", ""),
+                     "wall_time_s": m.get("wall_time_s"), "device": _device(m["settings"])})
     return rows
+
+
+def _device(settings: dict) -> str:
+    device = settings.get("device", "cpu")
+    threads = settings.get("torch_threads")
+    return f"{device}, {threads} threads" if threads and device == "cpu" else device
 
 
 def _fmt(value) -> str:
     return f"{value:.4g}" if isinstance(value, (int, float)) else "—"
 
 
+LEGEND = ("`test`: topic — macro-F1 against the silver (category-map) labels of the test split; headline — ROUGE-L "
+          "(×100) against the published title; retrieval — nDCG@10 on the hand-judged test queries (pooled from "
+          "BM25/TF-IDF runs, so unpooled systems are scored conservatively). `hand-annotated test`: topic — "
+          "macro-F1 on the manually labeled `test_verified` split; headline — multi-reference ROUGE-L (published "
+          "title + hand-written references) on the `headline_refs` articles. `time`: wall time of the whole run "
+          "(training, validation selection, test predictions) on the device shown.")
+
+
 def format_leaderboard(rows: list[dict]) -> str:
-    """Markdown table: the main metric on the test split, and on its hand-annotated subset (topic: macro-F1 on
-    `test_verified` gold labels; headline: multi-reference ROUGE-L; retrieval: judged queries are the test split)."""
-    lines = ["| task | model | variant | main metric | test | hand-annotated test | dataset version |",
-             "|---|---|---|---|---|---|---|"]
+    """Markdown table of the main metric on the test split and on its hand-annotated view, then `LEGEND`."""
+    lines = ["| task | model | variant | main metric | test | hand-annotated test | time | dataset version |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in rows:
+        time_ = f"{r['wall_time_s'] / 60:.0f} min ({r['device']})" if r.get("wall_time_s") else "—"
         lines.append(f"| {r['task']} | {r['model']} | {r['variant']} | {r['metric']} | {_fmt(r['value'])} | "
-                     f"{_fmt(r['hand'])} | {r['dataset_version']} |")
-    return "\n".join(lines)
+                     f"{_fmt(r['hand'])} | {time_} | {r['dataset_version']} |")
+    return "\n".join(lines + ["", LEGEND])
