@@ -6,19 +6,25 @@ each system's TREC run, pools the top `--depth` of every system per query (syste
 Lines batches to annotations/batches/ (git-ignored: they quote article text). Usage:
     python scripts/pool_related.py [--split test] [--queries 64] [--seed 5] [--depth 10] [--batch-queries 8]
 v1: test = 64 queries, seed 5; validation = 24 queries, seed 7 (`--split validation --queries 24 --seed 7`).
+
+Adding a system to an existing pool (as TREC pools every submitted run), so it is not scored against judgments
+it never contributed to:
+    python scripts/pool_related.py --extend RUN.trec --system NAME --note "what it is" [--split test]
+writes batches with only the not-yet-judged pairs of its top `--depth` and records the system in the pool file.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
+from pathlib import Path
 
 from arnews_ds import annotate as an
 from arnews_ds import annotations as ann
 from arnews_ds.baselines import Options
 from arnews_ds.baselines.runner import load_task_data, write_outputs
 from arnews_ds.baselines.tfidf import retrieval
-from arnews_ds.build import built_rows
+from arnews_ds.build import PACKAGE_DIR, built_rows
 
 SYSTEM_NOTES = {
     "bm25-title_body": "BM25 (bm25s, k1 1.5, b 0.75) over title+body documents, full query article",
@@ -35,7 +41,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--depth", type=int, default=10)
     ap.add_argument("--batch-queries", type=int, default=8, help="queries per judging batch")
+    ap.add_argument("--extend", help="TREC run file of a system to add to the existing pool of --split")
+    ap.add_argument("--system", help="--extend: the system's name in the pool file")
+    ap.add_argument("--note", help="--extend: one line on what the system is")
     args = ap.parse_args()
+    if args.extend:
+        if not (args.system and args.note):
+            ap.error("--extend needs --system and --note")
+        return extend(args)
 
     data = load_task_data("retrieval")
     by_id = {a["id"]: a for a in built_rows("articles", "full")}
@@ -62,18 +75,7 @@ def main() -> None:
                       {"system": system, "queries": len(run)})
     pools = an.pool_related(chosen, runs, args.depth)
     items = an.related_items(pools, by_id)
-    # Batches hold whole queries so one annotator judges every candidate of a query.
-    per_query: dict[str, list[dict]] = {}
-    for item in items:
-        per_query.setdefault(item["query_id"], []).append(item)
-    batch, paths, k = [], [], 0
-    for q in chosen:
-        batch += per_query[q]
-        if len({i["query_id"] for i in batch}) == args.batch_queries or q == chosen[-1]:
-            path = an.BATCHES / f"related-s{args.seed}-{k:03d}.jsonl"
-            path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in batch), encoding="utf-8")
-            paths.append(path)
-            batch, k = [], k + 1
+    paths = write_query_batches(items, f"related-s{args.seed}", args.batch_queries)
     sizes = [len(v) for v in pools.values()]
     outlets = sorted({by_id[q]["outlet"] for q in chosen})
     print(f"{len(chosen)} {args.split} queries from {len(outlets)} outlets; systems {sorted(runs)}; pool depth {args.depth}; "
@@ -84,6 +86,56 @@ def main() -> None:
         {"guidelines": an.GUIDELINES_VERSION, "split": args.split, "seed": args.seed, "queries": chosen, "systems": sorted(runs),
          "depth": args.depth, "system_notes": SYSTEM_NOTES, "pools": pools}, indent=1, ensure_ascii=False),
         encoding="utf-8")
+
+
+def write_query_batches(items: list[dict], name: str, per_batch: int) -> list:
+    """Batches of whole queries, so one annotator judges every candidate of a query."""
+    per_query: dict[str, list[dict]] = {}
+    for item in items:
+        per_query.setdefault(item["query_id"], []).append(item)
+    queries = list(per_query)
+    paths = []
+    for k in range(0, len(queries), per_batch):
+        path = an.BATCHES / f"{name}-{k // per_batch:03d}.jsonl"
+        rows = [i for q in queries[k:k + per_batch] for i in per_query[q]]
+        path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in rows), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def extend(args) -> None:
+    """Pool the top `depth` of one more system for the pool's queries; batch only the pairs not judged yet."""
+    from arnews_ds.cli import _read_run
+
+    pool_path = an.ANNOTATIONS_DIR / ann.POOL_FILES[args.split]
+    pool = json.loads(pool_path.read_text(encoding="utf-8"))
+    # Pool ids may have been merged into a duplicate's representative since; the run and the built qrels use
+    # the representatives.
+    alias = {}
+    for line in (PACKAGE_DIR / "data" / "duplicates.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        rep, member, _ = line.split("\t")
+        alias[member] = rep
+    judged = {(r["query-id"], r["corpus-id"]) for r in built_rows("qrels", args.split)}
+    run = _read_run(Path(args.extend))
+    by_id = {a["id"]: a for a in built_rows("articles", "full")}
+    new: dict[str, list[str]] = {}
+    for q in pool["queries"]:
+        if q in pool.get("excluded_queries", {}):
+            continue
+        rq = alias.get(q, q)
+        if rq not in run:
+            raise SystemExit(f"{args.extend}: no ranking for pool query {rq}")
+        top = [d for d, _ in run[rq][:args.depth] if d != rq]
+        pool["pools"][q] = sorted(set(pool["pools"][q]) | set(top))
+        if fresh := sorted(d for d in top if (rq, d) not in judged):
+            new[rq] = fresh
+    pool["system_notes"][args.system] = args.note
+    pool["systems"] = sorted(pool["system_notes"])
+    items = an.related_items(new, by_id)
+    paths = write_query_batches(items, f"related-{args.split}-{args.system}", args.batch_queries)
+    pool_path.write_text(json.dumps(pool, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"{args.system}: {len(items)} unjudged pairs in its top {args.depth} for {len(new)} of "
+          f"{len(pool['queries'])} {args.split} queries, in {len(paths)} batches under {an.BATCHES}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from arnews_ds.metrics import (
     ArabicTokenizer,
     headline_scores,
     load_metric,
+    judged_at_k,
     retrieval_inputs,
     retrieval_scores,
     tokenize,
@@ -334,3 +335,12 @@ def test_retrieval_module_matches_scores():
     assert metric.compute(**retrieval_inputs(qrels, as_lists), ignore_identical_ids=False) == pytest.approx(
         retrieval_scores(qrels, run, ignore_identical_ids=False)
     )
+
+
+def test_judged_at_k_counts_judged_documents_of_any_grade_without_the_query():
+    qrels = {"q1": {"d1": 2, "d2": 0}, "q2": {"d9": 1}}
+    run = {"q1": [("q1", 9.0), ("d1", 3.0), ("x", 2.0), ("d2", 1.0)], "q2": [("y", 1.0)]}
+    assert judged_at_k(qrels, run, k=2) == pytest.approx((1 / 2 + 0) / 2)  # q1's top 2 without itself: d1, x
+    assert judged_at_k(qrels, run, k=3) == pytest.approx((2 / 3 + 0) / 2)
+    assert judged_at_k(qrels, run, k=1) == pytest.approx((1 + 0) / 2)
+    assert judged_at_k(qrels, run, k=1, ignore_identical_ids=False) == 0  # q1 itself is unjudged

@@ -73,7 +73,7 @@ def load_task_data(task: str, folder: Path = PACKAGE_DIR) -> TaskData:
 
 def score(task: str, data: TaskData, result: BaselineResult) -> dict | None:
     """Test metrics of a result with our metrics; None for retrieval without test judgments."""
-    from ..metrics.scores import headline_scores, retrieval_scores, topic_scores
+    from ..metrics.scores import headline_scores, judged_at_k, retrieval_scores, topic_scores
 
     if task == "topic":
         index = {name: i for i, name in enumerate(data.label_names)}
@@ -97,7 +97,8 @@ def score(task: str, data: TaskData, result: BaselineResult) -> dict | None:
         return scores
     if not data.qrels.get("test"):
         return None
-    return retrieval_scores(data.qrels["test"], result.runs.get("test", {}))
+    run = result.runs.get("test", {})
+    return {**retrieval_scores(data.qrels["test"], run), "judged_at_10": judged_at_k(data.qrels["test"], run, 10)}
 
 
 def _manifest(folder: Path) -> dict:
@@ -177,8 +178,10 @@ def _fmt(value) -> str:
 
 
 LEGEND = ("`test`: topic — macro-F1 against the silver (category-map) labels of the test split; headline — ROUGE-L "
-          "(×100) against the published title; retrieval — nDCG@10 on the hand-judged test queries (pooled from "
-          "BM25/TF-IDF runs, so unpooled systems are scored conservatively). `hand-annotated test`: topic — "
+          "(×100) against the published title; retrieval — nDCG@10 on the hand-judged test queries, pooled from the "
+          "systems named under the judgments table; `judged@10` is the share of a system's top 10 that was judged "
+          "(unjudged documents count as not relevant, so below 1 the nDCG@10 is a lower bound). "
+          "`hand-annotated test`: topic — "
           "macro-F1 on the manually labeled `test_verified` split; headline — multi-reference ROUGE-L (published "
           "title + hand-written references) on the `headline_refs` articles. `time`: wall time of the whole run "
           "(training, validation selection, test predictions) on the device shown.")
@@ -190,6 +193,9 @@ def format_leaderboard(rows: list[dict]) -> str:
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         time_ = f"{r['wall_time_s'] / 60:.0f} min ({r['device']})" if r.get("wall_time_s") else "—"
-        lines.append(f"| {r['task']} | {r['model']} | {r['variant']} | {r['metric']} | {_fmt(r['value'])} | "
+        value = _fmt(r["value"])
+        if "judged_at_10" in r["test"]:
+            value += f" (judged@10 {r['test']['judged_at_10']:.2f})"
+        lines.append(f"| {r['task']} | {r['model']} | {r['variant']} | {r['metric']} | {value} | "
                      f"{_fmt(r['hand'])} | {time_} | {r['dataset_version']} |")
     return "\n".join(lines + ["", LEGEND])

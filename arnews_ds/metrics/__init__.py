@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .arabic import ArabicTokenizer, tokenize
-from .scores import headline_scores, retrieval_scores, topic_scores
+from .scores import headline_scores, judged_at_k, retrieval_scores, topic_scores
 
 _HERE = Path(__file__).resolve().parent
 
@@ -47,6 +47,7 @@ __all__ = [
     "ArabicTokenizer",
     "headline_scores",
     "load_metric",
+    "judged_at_k",
     "retrieval_inputs",
     "retrieval_scores",
     "tokenize",

@@ -178,3 +178,17 @@ def retrieval_scores(
     if not n_queries:
         raise ValueError("no query has a relevant judgment (grade >= 1)")
     return {name: total / n_queries for name, total in totals.items()}
+
+
+def judged_at_k(qrels: Mapping[str, Mapping[str, int]], run: Mapping[str, Ranking], k: int = 10,
+                ignore_identical_ids: bool = True) -> float:
+    """Share of the top-k documents that carry a judgment (any grade, 0 included), averaged over judged queries
+    (ir_measures' `Judged@k`). With pooled judgments, a system that did not contribute to the pool has unjudged
+    documents in its top k that count as not relevant, so its nDCG is a lower bound; this says how loose."""
+    shares = []
+    for query_id, judged in qrels.items():
+        top = _ranked_doc_ids(run.get(query_id, {}), query_id if ignore_identical_ids else None)[:k]
+        shares.append(sum(d in judged for d in top) / k)
+    if not shares:
+        raise ValueError("no judged query")
+    return sum(shares) / len(shares)
