@@ -70,6 +70,26 @@ def pool_related(queries: list[str], runs: dict[str, dict[str, list[tuple[str, f
     return {q: sorted({d for run in runs.values() for d, _ in run.get(q, [])[:depth]} - {q}) for q in queries}
 
 
+def extend_pool(pool: dict, run: dict[str, list[tuple[str, float]]], judged: set[tuple[str, str]],
+                alias: dict[str, str], depth: int) -> tuple[dict, dict[str, list[str]]]:
+    """Add one system's top `depth` to a pool (TREC-style pooling of a later run); returns the new pool and, per
+    query, the documents not judged yet. Pool ids may since have merged into a representative (`alias`): the run
+    and `judged` (the built qrels) use representatives. Excluded queries stay unpooled."""
+    pools = dict(pool["pools"])
+    new: dict[str, list[str]] = {}
+    for q in pool["queries"]:
+        if q in pool.get("excluded_queries", {}):
+            continue
+        rq = alias.get(q, q)
+        if rq not in run:
+            raise KeyError(f"no ranking for pool query {rq}")
+        top = [d for d, _ in run[rq] if d != rq][:depth]
+        pools[q] = sorted(set(pools[q]) | set(top))
+        if fresh := sorted(d for d in top if (rq, d) not in judged):
+            new[rq] = fresh
+    return {**pool, "pools": pools}, new
+
+
 def stratified_queries(candidates: list[str], by_id: dict[str, dict], n: int, seed: int,
                        split: str = "test") -> list[str]:
     """n queries of `split` spread evenly over outlets (round robin over a seeded shuffle of each outlet's articles)."""

@@ -256,9 +256,10 @@ def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expe
     for split, name in ann.POOL_FILES.items():
         if (annotations / name).exists():
             pool = json.loads((annotations / name).read_text(encoding="utf-8"))
-            pools[split] = {"queries": len(pool["queries"]) - len(pool.get("excluded_queries", {})),
-                            "excluded_queries": pool.get("excluded_queries", {}), "depth": pool["depth"],
-                            "pooled_pairs": sum(len(v) for v in pool["pools"].values()),
+            excluded = pool.get("excluded_queries", {})
+            pools[split] = {"queries": len(pool["queries"]) - len(excluded), "excluded_queries": excluded,
+                            "depth": pool["depth"],
+                            "pooled_pairs": sum(len(v) for q, v in pool["pools"].items() if q not in excluded),
                             "systems": pool["system_notes"]}
     if pools:
         stats["related_pool"] = pools

@@ -115,7 +115,9 @@ def render_tables(stats: dict, accounting_text: str, figures: list[str]) -> str:
             parts += [f"Pooling ({split}, {use}): {pool['queries']} {split} queries stratified across outlets; the "
                       f"top {pool['depth']} documents of each of {len(pool['systems'])} systems were pooled "
                       f"({pool['pooled_pairs']} query-document pairs) and every pooled pair was judged by hand. "
-                      f"Systems: {systems}.", ""]
+                      f"Systems: {systems}."
+                      + "".join(f" Query `{q}` was pooled but not judged: {why}." for q, why in
+                                pool["excluded_queries"].items()), ""]
         if pools:
             parts += ["Unjudged documents count as not relevant, so systems outside the pool are scored "
                       "conservatively.", ""]

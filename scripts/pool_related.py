@@ -1,9 +1,10 @@
 """Pool candidate documents for related-article judgments (annotation issue) and export the judging batches.
 
-Chooses N queries of one split (test, or validation for model selection) stratified across outlets, ranks the corpus for them with >= 3 different systems (BM25 and
-TF-IDF cosine over title+body documents with the full query article, and BM25 with the query's TITLE only), writes
-each system's TREC run, pools the top `--depth` of every system per query (system-blind, sorted), and writes JSON
-Lines batches to annotations/batches/ (git-ignored: they quote article text). Usage:
+Chooses N queries of one split (test, or validation for model selection) stratified across outlets, ranks the
+corpus for them with >= 3 different systems (BM25 and TF-IDF cosine over title+body documents with the full query
+article, and BM25 with the query's TITLE only), writes each system's TREC run, pools the top `--depth` of every
+system per query (system-blind, sorted), and writes JSON Lines batches to annotations/batches/ (git-ignored: they
+quote article text). Usage:
     python scripts/pool_related.py [--split test] [--queries 64] [--seed 5] [--depth 10] [--batch-queries 8]
 v1: test = 64 queries, seed 5; validation = 24 queries, seed 7 (`--split validation --queries 24 --seed 7`).
 
@@ -78,14 +79,14 @@ def main() -> None:
     paths = write_query_batches(items, f"related-s{args.seed}", args.batch_queries)
     sizes = [len(v) for v in pools.values()]
     outlets = sorted({by_id[q]["outlet"] for q in chosen})
-    print(f"{len(chosen)} {args.split} queries from {len(outlets)} outlets; systems {sorted(runs)}; pool depth {args.depth}; "
-          f"{len(items)} pairs (pool size {min(sizes)}-{max(sizes)}, mean {sum(sizes) / len(sizes):.1f}) "
-          f"in {len(paths)} batches under {an.BATCHES}")
+    print(f"{len(chosen)} {args.split} queries from {len(outlets)} outlets; systems {sorted(runs)}; "
+          f"pool depth {args.depth}; {len(items)} pairs (pool size {min(sizes)}-{max(sizes)}, "
+          f"mean {sum(sizes) / len(sizes):.1f}) in {len(paths)} batches under {an.BATCHES}")
     # The pool itself (ids only, no text) is committed data: the card states depth and systems from it.
     (an.ANNOTATIONS_DIR / ann.POOL_FILES[args.split]).write_text(json.dumps(
-        {"guidelines": an.GUIDELINES_VERSION, "split": args.split, "seed": args.seed, "queries": chosen, "systems": sorted(runs),
-         "depth": args.depth, "system_notes": SYSTEM_NOTES, "pools": pools}, indent=1, ensure_ascii=False),
-        encoding="utf-8")
+        {"guidelines": an.GUIDELINES_VERSION, "split": args.split, "seed": args.seed, "queries": chosen,
+         "systems": sorted(runs), "depth": args.depth, "system_notes": SYSTEM_NOTES, "pools": pools},
+        indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 def write_query_batches(items: list[dict], name: str, per_batch: int) -> list:
@@ -109,8 +110,6 @@ def extend(args) -> None:
 
     pool_path = an.ANNOTATIONS_DIR / ann.POOL_FILES[args.split]
     pool = json.loads(pool_path.read_text(encoding="utf-8"))
-    # Pool ids may have been merged into a duplicate's representative since; the run and the built qrels use
-    # the representatives.
     alias = {}
     for line in (PACKAGE_DIR / "data" / "duplicates.tsv").read_text(encoding="utf-8").splitlines()[1:]:
         rep, member, _ = line.split("\t")
@@ -118,17 +117,10 @@ def extend(args) -> None:
     judged = {(r["query-id"], r["corpus-id"]) for r in built_rows("qrels", args.split)}
     run = _read_run(Path(args.extend))
     by_id = {a["id"]: a for a in built_rows("articles", "full")}
-    new: dict[str, list[str]] = {}
-    for q in pool["queries"]:
-        if q in pool.get("excluded_queries", {}):
-            continue
-        rq = alias.get(q, q)
-        if rq not in run:
-            raise SystemExit(f"{args.extend}: no ranking for pool query {rq}")
-        top = [d for d, _ in run[rq][:args.depth] if d != rq]
-        pool["pools"][q] = sorted(set(pool["pools"][q]) | set(top))
-        if fresh := sorted(d for d in top if (rq, d) not in judged):
-            new[rq] = fresh
+    try:
+        pool, new = an.extend_pool(pool, run, judged, alias, args.depth)
+    except KeyError as e:
+        raise SystemExit(f"{args.extend}: {e.args[0]}") from None
     pool["system_notes"][args.system] = args.note
     pool["systems"] = sorted(pool["system_notes"])
     items = an.related_items(new, by_id)
