@@ -180,11 +180,10 @@ def _fmt(value) -> str:
 LEGEND = ("`test`: topic — macro-F1 against the silver (category-map) labels of the test split; headline — ROUGE-L "
           "(×100) against the published title; retrieval — nDCG@10 on the hand-judged test queries, pooled from the "
           "systems named under the judgments table; `judged@10` is the share of a system's top 10 that was judged "
-          "(unjudged documents count as not relevant, so below 1 the nDCG@10 is a lower bound). "
-          "`hand-annotated test`: topic — "
-          "macro-F1 on the manually labeled `test_verified` split; headline — multi-reference ROUGE-L (published "
-          "title + hand-written references) on the `headline_refs` articles. `time`: wall time of the whole run "
-          "(training, validation selection, test predictions) on the device shown.")
+          "(unjudged documents count as not relevant, so below 1 the nDCG@10 is a lower bound). `hand-annotated "
+          "test`: topic — macro-F1 on the manually labeled `test_verified` split; headline — multi-reference ROUGE-L "
+          "(published title + hand-written references) on the `headline_refs` articles. `time`: wall time of the "
+          "whole run (training, validation selection, test predictions) on the device shown.")
 
 
 def format_leaderboard(rows: list[dict]) -> str:
