@@ -12,8 +12,9 @@ marbuta, no diacritics: fewer rare word forms for a small vocabulary). Headlines
 `clean_text` and do their own normalization.
 
 The from-scratch defaults (`SCRATCH`) are sized for a CPU: with 2 cores each task takes 14-17 minutes on the full
-build (measured: topic 97 training samples/s, headline 195, retrieval 240; see `results/*/transformer`). Dropout is 0 there: on CPU it about halves training speed, the budget is one to three epochs, and the
-epoch is chosen on validation anyway. Selection (best epoch, early stopping) sees validation only; see `_torch_utils`
+build (measured: topic 97 training samples/s, headline 195, retrieval 240; see `results/*/transformer`). Dropout
+is 0 there: on CPU it about halves training speed, the budget is one to three epochs, and the epoch is chosen on
+validation anyway. Selection (best epoch, early stopping) sees validation only; see `_torch_utils`
 for what makes a run reproducible.
 """
 from __future__ import annotations
