@@ -1,9 +1,13 @@
-"""Silver exclusion rules for the headline task (a rule, not hand work: method `silver:headline-rule-v1`).
+"""Silver exclusion rules for the headline task (a rule, not hand work: method `silver:headline-rule-v2`).
 
 1. `generic_title`: the normalized title is shared by >= GENERIC_MIN articles (weather bulletins, cartoons,
    fixed column names): a model cannot learn such a headline from the body.
 2. `title_in_body`: the body starts with the title verbatim (after model-side normalization), so copying the first
    words would score perfectly.
+3. `opinion`: the article's source section is an opinion, letters or readers'-essays section (`SECTION_NOTES`):
+   a column's title is the writer's framing, not a news headline (v2).
+4. `short_body`: the body has fewer than MIN_BODY_WORDS words (a byline, a caption, one line): too little to
+   carry a news fact to write a headline from (v2).
 Articles without a title (flag `no_title`) are left out of the headline task by construction and not listed.
 """
 from __future__ import annotations
@@ -13,11 +17,16 @@ from collections import Counter
 from collections.abc import Iterable
 
 from .record import Article
+from .sources.snn_sections import SECTION_NOTES
 from .text import normalize_for_model
 
-METHOD = "silver:headline-rule-v1"
+METHOD = "silver:headline-rule-v2"
 ANNOTATOR = "arnews_ds.exclusions"
 GENERIC_MIN = 3
+MIN_BODY_WORDS = 30
+# Sections whose notes (read from samples) say they hold opinion pieces rather than news.
+OPINION_SECTIONS = frozenset(k for k, note in SECTION_NOTES.items()
+                             if any(w in note for w in ("opinion", "letters", "essays")))
 _PUNCT = re.compile(r"[^\w\s]+")
 
 
@@ -36,6 +45,10 @@ def headline_exclusions(articles: Iterable[Article]) -> list[dict[str, str]]:
             reason = "generic_title"
         elif title and _norm(a.body[: len(a.title) * 2 + 20]).startswith(title):
             reason = "title_in_body"
+        elif any((a.outlet, c) in OPINION_SECTIONS for c in a.source_categories):
+            reason = "opinion"
+        elif len(a.body.split()) < MIN_BODY_WORDS:
+            reason = "short_body"
         else:
             continue
         rows.append({"id": a.id, "task": "headline", "reason": reason, "annotator": ANNOTATOR, "method": METHOD})
