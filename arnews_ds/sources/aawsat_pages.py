@@ -17,7 +17,7 @@ from pathlib import Path
 from ..record import Article, Provenance, RelatedCard, Rejection
 from ..text import clean_line
 from .aawsat_sections import SECTIONS
-from .common import make_article
+from .common import folder_rejection, make_article
 
 SOURCE = CORPUS = "aawsat-pages"
 OUTLET = "aawsat"
@@ -51,6 +51,9 @@ class _Page:
 def read(path: str | os.PathLike) -> Iterator[Article | Rejection]:
     """Yield one Article or Rejection per page of one dump file, in file order; never raises on bad input."""
     name = os.path.basename(os.fspath(path))
+    if folder := folder_rejection(SOURCE, path, "a page-dump .txt file"):
+        yield folder
+        return
     lines = _load_lines(path, name)
     if isinstance(lines, Rejection):
         yield lines
