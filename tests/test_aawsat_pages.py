@@ -9,6 +9,8 @@ from arnews_ds.ids import article_id
 from arnews_ds.record import Article, Rejection
 from arnews_ds.sources.aawsat_pages import read, split_section
 
+from aawsat_synthetic import card, page  # tests/aawsat_synthetic.py
+
 FIXTURES = Path(__file__).parent / "fixtures" / "aawsat_pages"
 
 # Synthetic pages (self-written).
@@ -18,22 +20,6 @@ T3 = "اجتماع لمجلس الحي لمناقشة النظافة"
 B1 = ["افتتحت البلدية حديقة عامة جديدة.", "وتضم الحديقة ملعباً للأطفال."]
 B2 = ["يقام السوق كل يوم جمعة.", "ويعرض المزارعون منتجاتهم مباشرة."]
 B3 = ["اجتمع مجلس الحي مساء أمس.", "وناقش خطة لتحسين النظافة."]
-
-
-def page(title: str, caption: str | None, body: list[str], copies: int = 2, related: list[str] | None = None) -> str:
-    """One page in the dump layout: header, repeated header, body paragraphs, optional related block."""
-    caps = [caption] * copies if caption else []
-    lines = [title, "", *caps, "TT", "", title, ""] + (caps + [""] if caps else [])
-    for para in body:
-        lines += [para, ""]
-    if related:
-        lines += ["", "مقالات ذات صلة", "", *related]
-    return "\n".join(lines).rstrip("\n")
-
-
-def card(section_caption: str, title: str, summary: str, author: str | None = None) -> list[str]:
-    """Lines of one related card; an author line is followed directly by the next card (no blank)."""
-    return [section_caption, "", title, "", summary, ""] + ([author] if author else [])
 
 
 RELATED = [

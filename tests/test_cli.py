@@ -70,3 +70,21 @@ def test_stats_raw_accounting_adds_up(raw):
 def test_missing_cache_is_a_one_line_error(tmp_path):
     out = run("stats", "--raw", "--raw-dir", str(tmp_path / "nowhere"))
     assert out.returncode == 1 and out.stderr.count("\n") == 1 and "arnews-ds fetch" in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "make", "expected"),
+    [
+        ("ant", lambda d: (d / "notes.txt").write_text("لا شيء هنا\n", encoding="utf-8"), "not a tar archive"),
+        ("ant", lambda d: (d / "empty.tar.gz").write_bytes(b""), "not a tar archive"),
+        ("saudinewsnet", lambda d: (d / "batch").mkdir(), "is a folder, not a SaudiNewsNet .zip file"),
+        ("aawsat-pages", lambda d: (d / "pages").mkdir(), "is a folder, not a page-dump .txt file"),
+    ],
+)
+def test_parse_wrong_kind_of_input_is_one_line(tmp_path, fmt, make, expected):
+    make(tmp_path)
+    (path,) = tmp_path.iterdir()
+    out = run("parse", "--format", fmt, str(path))
+    assert out.returncode == 2 and out.stdout == "" and "Traceback" not in out.stderr
+    (line,) = out.stderr.splitlines()
+    assert line.startswith(f"{path.name}: ") and expected in line

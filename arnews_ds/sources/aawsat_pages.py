@@ -2,8 +2,9 @@
 
 A page is: title, blank, caption (printed twice or more), `TT`, blank, title again, blank, caption again, blank,
 body paragraphs, then an optional «مقالات ذات صلة» block of related cards. The `TT` line (a font-size widget) is
-the anchor: every page header ends with it, and nothing else in a page is a bare `TT`. Everything before a header
-belongs to the previous page.
+the anchor: every page header ends with it, and nothing else in a page is a bare `TT`. The first line after `TT`
+repeats the title, which tells the title line apart from the previous page's last line where a crawler appended
+pages with no blank line (or no newline) between them. Everything before a header belongs to the previous page.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from ..record import Article, Provenance, RelatedCard, Rejection
 from ..text import clean_line
 from .aawsat_sections import SECTIONS
-from .common import make_article
+from .common import folder_rejection, make_article
 
 SOURCE = CORPUS = "aawsat-pages"
 OUTLET = "aawsat"
@@ -50,6 +51,9 @@ class _Page:
 def read(path: str | os.PathLike) -> Iterator[Article | Rejection]:
     """Yield one Article or Rejection per page of one dump file, in file order; never raises on bad input."""
     name = os.path.basename(os.fspath(path))
+    if folder := folder_rejection(SOURCE, path, "a page-dump .txt file"):
+        yield folder
+        return
     lines = _load_lines(path, name)
     if isinstance(lines, Rejection):
         yield lines
@@ -83,7 +87,7 @@ def _load_lines(path: str | os.PathLike, name: str) -> list[str] | Rejection:
 
 def _pages(lines: list[str]) -> list[_Page]:
     """Cut the file into pages at each header; mark a page cut off by the end of the file as truncated."""
-    headers = _find_headers(lines)
+    lines, headers = _find_headers(lines)
     cut = _cut_header_start(lines, headers[-1].tt + 1 if headers else 0)
     if cut is not None and headers and _is_own_repeat(lines, headers[-1], cut):
         cut = None  # the cut copy is the last header's own repeat: that page itself is truncated (below)
@@ -107,43 +111,78 @@ def _is_own_repeat(lines: list[str], header: _Header, cut: int) -> bool:
     return lines[cut] == header.title and not _strip_furniture(lines[header.tt + 1 : cut], header.title, ())
 
 
-def _find_headers(lines: list[str]) -> list[_Header]:
+def _find_headers(lines: list[str]) -> tuple[list[str], list[_Header]]:
+    """Headers in file order, and the lines with any title that was glued to the previous page split off.
+
+    A crawler that appends a page to one without a final newline glues the new title to the old last line.
+    """
+    lines = list(lines)
     headers: list[_Header] = []
-    for t, line in enumerate(lines):
-        if line == TT:
-            header = _header_at(lines, t, headers[-1].tt + 1 if headers else 0)
-            if header:
-                headers.append(header)
-    return headers
+    t = 0
+    while t < len(lines):
+        if lines[t] == TT and (header := _header_at(lines, t, headers[-1].tt + 1 if headers else 0)):
+            if lines[header.start] != header.title:  # glued: `<previous page's tail><title>` on one line
+                tail = lines[header.start][: -len(header.title)]
+                lines[header.start : header.start + 1] = [tail, header.title]
+                header = replace(header, start=header.start + 1, tt=t + 1)
+                t += 1
+            headers.append(header)
+        t += 1
+    return lines, headers
 
 
 def _header_at(lines: list[str], t: int, floor: int) -> _Header | None:
-    """The header ending at the `TT` line `t`: the title is confirmed by its repeat after `TT` where there is one.
+    """The header ending at the `TT` line `t`, or None.
 
-    Shapes: title, blank, caption×k, TT (k ≥ 0) — or, without image, the title directly above `TT`.
+    Shapes: title, blank(s), caption×k, TT (k ≥ 0) — or, without a blank, title and captions directly above TT.
+    The first line after `TT` repeats the title, so that repeat decides which line is the title: where two pages
+    meet without a blank line, the line above the title is the previous page's, not a title. Only a header cut
+    before its repeat (end of file) falls back to the shape alone.
     """
-    r = t  # start of the run of non-blank lines right above TT (the captions, or a bare title)
+    r = t  # start of the run of non-blank lines right above TT (the captions, or the title and captions)
     while r > floor and lines[r - 1]:
         r -= 1
     run = lines[r:t]
-    j = r - 1
+    j = r - 1  # the first non-blank line above the run: the title in the usual shape
     while j >= floor and not lines[j]:
         j -= 1
-    # A title stands alone between blank lines (or at the top of the file).
-    above = lines[j] if j >= floor and (j == 0 or not lines[j - 1]) else None
-    repeat = next((line for line in lines[t + 1 :] if line), None)
-    if above is not None and (repeat == above or len(run) != 1) and not (run and repeat == run[0]):
-        return _Header(j, t, above, tuple(dict.fromkeys(run)))
+    after = (lines[i] for i in range(t + 1, len(lines)) if lines[i])
+    repeat = next(after, None)
+    if repeat is not None:
+        is_cut = next(after, None) is None  # the repeat is the file's last line and may be cut short
+        if j >= floor and (title := _title_in(lines[j], repeat, is_cut)):
+            return _Header(j, t, title, _captions(run))
+        for k in range(r, t):
+            if title := _title_in(lines[k], repeat, is_cut):
+                return _Header(k, t, title, _captions(lines[k + 1 : t]))
+    # Cut before the repeat: copies of one caption above TT, else a title standing alone between blank lines.
+    is_copies = len(run) > 1 and len(set(run)) == 1
+    if j >= floor and (is_copies or (len(run) != 1 and (j == 0 or not lines[j - 1]))):
+        return _Header(j, t, lines[j], _captions(run))
     if run:
-        return _Header(r, t, run[0], tuple(dict.fromkeys(run[1:])))
+        return _Header(r, t, run[0], _captions(run[1:]))
     return None
+
+
+def _title_in(line: str, repeat: str, is_cut: bool) -> str | None:
+    """The title on `line` when `repeat` prints it again: the whole line, or its end where another page's tail
+    is glued in front; with a `repeat` cut short by the end of the file, a line it begins."""
+    if line == repeat or (is_cut and line.startswith(repeat)):
+        return line
+    return repeat if line.endswith(repeat) else None
+
+
+def _captions(run: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(run))
 
 
 def _cut_header_start(lines: list[str], floor: int) -> int | None:
     """Index of a header cut off before its `TT` at the end of the file, else None.
 
-    Recognised by its shape: a lone title line, blank, then a caption followed by copies of it (the last copy,
-    or a final `T`, possibly cut short). A single caption line cannot be told from a body paragraph.
+    Recognised by its shape: a title line, blank, then a caption followed by copies of it (the last copy, or a
+    final `T`, possibly cut short), or a title directly above a cut `T`. Only a caption is printed twice in a row,
+    so the line above it is the title even where no blank line separates it from the previous page. A single
+    caption line cannot be told from a body paragraph.
     """
     end = len(lines)
     while end > floor and not lines[end - 1]:
@@ -155,12 +194,12 @@ def _cut_header_start(lines: list[str], floor: int) -> int | None:
     copies = run[1:-1] if run and TT.startswith(run[-1]) and run[-1] != TT else run[1:]
     if len(run) < 2 or not all(run[0].startswith(c) for c in copies):
         return None
+    if not copies:
+        return r  # a title, then a cut `TT`: a page without image
     j = r - 1
     while j >= floor and not lines[j]:
         j -= 1
-    if j < floor or (j > 0 and lines[j - 1]):
-        return None
-    return j
+    return j if j >= floor else None
 
 
 def _preamble_page(lines: list[str]) -> _Page:

@@ -102,8 +102,12 @@ def iter_tar(path: str | os.PathLike) -> Iterator[Entry]:
     """Yield regular files (with bytes) and refused members of a tarball in stored order; directories are skipped."""
     try:
         tf, inflated, cut = _open_tar(path)
+    except tarfile.ReadError as exc:
+        # `r:*` lists every method it tried, one per line: the one-line gist is that no method fits.
+        what = "tried gzip, bz2, xz and plain tar" if "\n" in str(exc) else _one_line(exc)
+        raise ArchiveError("bad_archive", f"not a tar archive ({what})") from None
     except _STREAM_ERRORS as exc:
-        raise ArchiveError("bad_archive", f"not a readable tar archive ({exc})") from None
+        raise ArchiveError("bad_archive", f"not a readable tar archive ({_one_line(exc)})") from None
     current = None
     try:
         with tf:
@@ -120,7 +124,12 @@ def iter_tar(path: str | os.PathLike) -> Iterator[Entry]:
             _check_end(tf)
     except _STREAM_ERRORS as exc:
         where = f" while reading {current!r}" if current else ""
-        raise ArchiveError("truncated", f"archive is truncated or corrupt{where} ({exc})") from None
+        raise ArchiveError("truncated", f"archive is truncated or corrupt{where} ({_one_line(exc)})") from None
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line: rejection reasons are printed one per line (DESIGN §5)."""
+    return " ".join(str(exc).split())
 
 
 def _check_end(tf: tarfile.TarFile) -> None:

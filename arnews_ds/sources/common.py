@@ -1,7 +1,9 @@
 """Helpers every adapter shares: turn cleaned raw fields into an `Article` or a `Rejection`."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
 from ..ids import article_id
 from ..record import Article, Provenance, RelatedCard, Rejection
@@ -67,3 +69,12 @@ def make_article(
         provenance=(provenance,),
         flags=tuple(dict.fromkeys(flags)),
     )
+
+
+def folder_rejection(source: str, path: str | os.PathLike, expected: str) -> Rejection | None:
+    """A one-line rejection when a folder is given where this source reads one file, else None."""
+    path = Path(path)
+    if not path.is_dir():
+        return None
+    return Rejection(source, path.name, None, None, f"is a folder, not {expected}: pass the files in it",
+                     "wrong_shape")

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from ..bylines import parse_byline
 from ..record import Article, Provenance, Rejection
 from .archive import unsafe_name
-from .common import make_article
+from .common import folder_rejection, make_article
 from .snn_sections import url_section
 
 CORPUS = "saudinewsnet"
@@ -40,6 +40,9 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplemented
 def read(path: str | os.PathLike) -> Iterator[Article | Rejection]:
     """Articles and rejections of one SaudiNewsNet zip, members in name order, records in array order."""
     name = Path(path).name
+    if folder := folder_rejection(CORPUS, path, "a SaudiNewsNet .zip file"):
+        yield folder
+        return
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
