@@ -1,5 +1,6 @@
 """End-to-end build on the synthetic mirror (tests/synthetic.py): tables, determinism, loading, verify, MTEB."""
 import csv
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -122,15 +123,83 @@ def test_qrels_merge_double_judgments_and_queries_carry_title_and_body(fixture_b
     assert len(queries) == 1 and "\n\n" in queries[0]["text"]
 
 
-def test_mteb_retrieval_loader_reads_the_build(fixture_build):
-    from mteb.abstasks.retrieval_dataset_loaders import RetrievalDatasetLoader
+def test_mteb_tasks_read_the_build(fixture_build):
+    import arnews_ds.mteb
 
     root, first, _, _ = fixture_build
-    data = RetrievalDatasetLoader(str(root / "out1"), revision=None, split="test").load()
+    retrieval, topic = arnews_ds.mteb.tasks(root / "out1")
+    retrieval.load_data()
+    topic.load_data()
+    data = retrieval.dataset["default"]["test"]
     assert len(data["corpus"]) == first.stats["configs"]["corpus"]["corpus"]
-    assert len(data["queries"]) == 1
     (qid, docs), = data["relevant_docs"].items()
-    assert sorted(docs.values()) == [0, 1]
+    assert list(data["queries"]["id"]) == [qid] and sorted(docs.values()) == [0, 1]
+    assert {s: len(d) for s, d in topic.dataset.items()} == {
+        s: first.stats["configs"]["topic"][s] for s in ("train", "test", "test_verified")}
+    manifest = (root / "out1" / "data" / "manifest.json").read_bytes()
+    assert retrieval.metadata.dataset == {"path": str(root / "out1"),
+                                          "revision": "local-" + hashlib.sha256(manifest).hexdigest()[:16]}
+
+
+def _mteb_bm25s(folder: Path, predictions: Path) -> tuple[dict, dict]:
+    """mteb's scores of its bm25s model on the retrieval task of a build, and the run it scored."""
+    import mteb
+
+    import arnews_ds.mteb
+
+    retrieval, _ = arnews_ds.mteb.tasks(folder)
+    result = mteb.evaluate(mteb.get_model("mteb/baseline-bm25s"), retrieval, cache=None,
+                           prediction_folder=predictions, show_progress_bar=False)
+    (reported,) = result.task_results[0].scores["test"]
+    saved = json.loads((predictions / f"{retrieval.metadata.name}_predictions.json").read_text(encoding="utf-8"))
+    return reported, saved["default"]["test"]
+
+
+def test_mteb_bm25s_scores_equal_ours_on_the_same_run(fixture_build, tmp_path):
+    """Grade documents at known ranks of mteb's own BM25 run, rerun mteb, and score its run with our metric."""
+    import datasets
+
+    from arnews_ds.metrics import retrieval_scores
+
+    root, _, _, _ = fixture_build
+    _, run = _mteb_bm25s(root / "out1", tmp_path / "first")
+    ((qid, ranking),) = run.items()
+    ranked = [d for d, _ in sorted(ranking.items(), key=lambda item: (item[1], item[0]), reverse=True)]
+    assert ranked[0] == qid  # BM25 ranks the query article itself first: the task must ignore it, as we do
+    qrels = {qid: {ranked[2]: 2, ranked[12]: 1}}  # two rows, as many as the card's split sizes declare
+    folder = tmp_path / "build"  # a copy never loaded before, so no datasets cache holds its old qrels
+    shutil.copytree(root / "out1", folder)
+    features = datasets.load_dataset(str(root / "out1"), "qrels", split="test").features
+    rows = [{"query-id": qid, "corpus-id": d, "score": g} for d, g in qrels[qid].items()]
+    datasets.Dataset.from_list(rows, features=features).to_parquet(folder / "data" / "qrels" / "test.parquet")
+
+    reported, run = _mteb_bm25s(folder, tmp_path / "second")
+    ours = retrieval_scores(qrels, run)
+    assert 0 < ours["ndcg_at_10"] < 1
+    # The fixture corpus is smaller than mteb's top 1000, so MAP@1000 is MAP over the whole ranking.
+    pairs = {"ndcg_at_10": "ndcg_at_10", "mrr_at_10": "mrr_at_10", "recall_at_100": "recall_at_100",
+             "map_at_1000": "map"}
+    for theirs, mine in pairs.items():
+        assert reported[theirs] == pytest.approx(ours[mine], abs=1e-5), theirs
+    assert reported["main_score"] == reported["ndcg_at_10"]
+    kept_self = retrieval_scores(qrels, run, ignore_identical_ids=False)["ndcg_at_10"]
+    assert reported["ndcg_at_10"] != pytest.approx(kept_self, abs=1e-3)
+
+
+def test_mteb_evaluate_runs_every_task_offline(fixture_build):
+    import mteb
+
+    import arnews_ds.mteb
+
+    root, _, _, _ = fixture_build
+    result = mteb.evaluate(mteb.get_model("mteb/baseline-random-encoder"), arnews_ds.mteb.tasks(root / "out1"),
+                           cache=None, show_progress_bar=False)
+    scores = {r.task_name: r.scores for r in result.task_results}
+    assert set(scores) == {"ArNewsRelatedArticleRetrieval", "ArNewsTopicClassification"}
+    assert set(scores["ArNewsTopicClassification"]) == {"test", "test_verified"}
+    for by_split in scores.values():
+        for (split_scores,) in by_split.values():
+            assert 0.0 <= split_scores["main_score"] <= 1.0
 
 
 def test_verify_passes_then_catches_drift(fixture_build, tmp_path):
