@@ -16,6 +16,10 @@ build (measured: topic 97 training samples/s, headline 195, retrieval 240; see `
 is 0 there: on CPU it about halves training speed, the budget is one to three epochs, and the epoch is chosen on
 validation anyway. Selection (best epoch, early stopping) sees validation only; see `_torch_utils`
 for what makes a run reproducible.
+
+Repeatability: bit for bit on CPU only (same seed, versions, hardware and torch thread count). On CUDA, PyTorch's
+memory-efficient attention backward is non-deterministic (torch warns about it; `seeded` runs deterministic
+algorithms with `warn_only`), so GPU runs with the same seed may differ in the last bits and a few predictions.
 """
 from __future__ import annotations
 
