@@ -13,9 +13,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from . import annotations as ann
+from .paths import ANNOTATIONS, BATCHES
 
-ANNOTATIONS_DIR = ann.ANNOTATIONS
-BATCHES = ann.ANNOTATIONS / "batches"
 GUIDELINES_VERSION = "1.0"
 SNIPPET = 700  # characters of body shown for topic and related judgments: enough to decide, quick to read
 
@@ -65,73 +64,18 @@ def sample_headline(headline_rows: list[dict], n: int, seed: int) -> list[dict]:
     return [{"id": r["id"], "outlet": r["outlet"], "text": _snippet(r["text"], 1500)} for r in rng.sample(rows, n)]
 
 
-def pool_related(queries: list[str], runs: dict[str, dict[str, list[tuple[str, float]]]], depth: int) -> dict[str, list[str]]:
-    """Union of the top `depth` documents of every system per query, in a system-blind sorted order."""
-    return {q: sorted({d for run in runs.values() for d, _ in run.get(q, [])[:depth]} - {q}) for q in queries}
-
-
-def extend_pool(pool: dict, run: dict[str, list[tuple[str, float]]], judged: set[tuple[str, str]],
-                alias: dict[str, str], depth: int) -> tuple[dict, dict[str, list[str]]]:
-    """Add one system's top `depth` to a pool (TREC-style pooling of a later run); returns the new pool and, per
-    query, the documents not judged yet. Pool ids may since have merged into a representative (`alias`): the run
-    and `judged` (the built qrels) use representatives. Excluded queries stay unpooled."""
-    pools = dict(pool["pools"])
-    new: dict[str, list[str]] = {}
-    for q in pool["queries"]:
-        if q in pool.get("excluded_queries", {}):
-            continue
-        rq = alias.get(q, q)
-        if rq not in run:
-            raise KeyError(f"no ranking for pool query {rq}")
-        top = [d for d, _ in run[rq] if d != rq][:depth]
-        pools[q] = sorted(set(pools[q]) | set(top))
-        if fresh := sorted(d for d in top if (rq, d) not in judged):
-            new[rq] = fresh
-    return {**pool, "pools": pools}, new
-
-
-def stratified_queries(candidates: list[str], by_id: dict[str, dict], n: int, seed: int,
-                       split: str = "test") -> list[str]:
-    """n queries of `split` spread evenly over outlets (round robin over a seeded shuffle of each outlet's articles)."""
-    rng = random.Random(seed)
-    per: dict[str, list[str]] = defaultdict(list)
-    for q in candidates:
-        if by_id[q]["split"] == split and by_id[q]["title"]:
-            per[by_id[q]["outlet"]].append(q)
-    for ids in per.values():
-        rng.shuffle(ids)
-    chosen, outlets = [], sorted(per)
-    while len(chosen) < n and any(per[o] for o in outlets):
-        for o in outlets:
-            if per[o] and len(chosen) < n:
-                chosen.append(per[o].pop())
-    return chosen
-
-
-def related_items(pools: dict[str, list[str]], by_id: dict[str, dict]) -> list[dict]:
-    items = []
-    for q, docs in pools.items():
-        qa = by_id[q]
-        for d in docs:
-            da = by_id[d]
-            items.append({"query_id": q, "query_title": qa["title"], "query_text": _snippet(qa["body"], 500),
-                          "doc_id": d, "doc_title": da["title"], "doc_text": _snippet(da["body"], 500),
-                          "doc_outlet": da["outlet"]})
-    return items
-
-
-def write_batches(items: list[dict], name: str, size: int) -> list[Path]:
-    """Write items as JSON Lines batches of `size` into annotations/batches/."""
-    BATCHES.mkdir(parents=True, exist_ok=True)
+def write_batches(items: list[dict], name: str, size: int, folder: Path = BATCHES) -> list[Path]:
+    """Write items as JSON Lines batches of `size` into `folder` (annotations/batches/, git-ignored)."""
+    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for k in range(0, len(items), size):
-        path = BATCHES / f"{name}-{k // size:03d}.jsonl"
+        path = folder / f"{name}-{k // size:03d}.jsonl"
         path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items[k:k + size]), encoding="utf-8")
         paths.append(path)
     return paths
 
 
-def read_gold(task: str, root: Path = ann.ANNOTATIONS) -> list[dict]:
+def read_gold(task: str, root: Path = ANNOTATIONS) -> list[dict]:
     name, cols, _ = GOLD[task]
     return ann.read_table(root / name, tuple(c for c in cols if c not in OPTIONAL), "\t")
 
@@ -167,7 +111,7 @@ def validate(task: str, rows: list[dict], known_ids: set[str] | None, label_name
 
 
 def import_rows(task: str, new: list[dict], known_ids: set[str], label_names: list[str], source: str,
-                root: Path = ann.ANNOTATIONS) -> int:
+                root: Path = ANNOTATIONS) -> int:
     """Validate `new` together with the existing gold rows and append them; returns the number appended."""
     name, cols, _ = GOLD[task]
     existing = read_gold(task, root)
@@ -185,6 +129,29 @@ def import_rows(task: str, new: list[dict], known_ids: set[str], label_names: li
             w.writeheader()
         w.writerows(new)
     return len(new)
+
+
+def read_judgments(path: Path) -> list[dict]:
+    """A judgments TSV as rows; `guidelines` and `duplicate` default to the current guidelines and 0."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    for r in rows:
+        r.setdefault("guidelines", GUIDELINES_VERSION)
+        r.setdefault("duplicate", "0")
+    return rows
+
+
+def export_items(task: str, folder: Path, label_names: list[str], per_label: int, outlet: str, sample: int,
+                 seed: int) -> list[dict]:
+    """The items of a topic or headline annotation batch, from the built dataset in `folder`."""
+    from .loading import built_rows
+
+    if task == "topic":
+        return sample_topic(built_rows("articles", "full", folder), built_rows("topic", "test", folder), label_names,
+                            per_label, outlet, sample, seed)
+    if task == "headline":
+        return sample_headline(built_rows("headline", "test", folder), sample, seed)
+    raise ValueError(f"unknown annotation task {task!r} (related batches come from `pooling`)")
 
 
 def cohen_kappa(a: list, b: list, weights: str | None = None, categories: list | None = None) -> float:
@@ -223,7 +190,7 @@ def pairs_by_key(rows: list[dict], key: tuple[str, ...], value: str) -> list[tup
     return out
 
 
-def agreement(root: Path = ann.ANNOTATIONS) -> dict:
+def agreement(root: Path = ANNOTATIONS) -> dict:
     """Cohen's kappa (topic), weighted kappa (related grades), reference-vs-reference ROUGE (headlines)."""
     report: dict = {}
     topic = pairs_by_key(read_gold("topic", root), ("id",), "label")

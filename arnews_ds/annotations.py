@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-ANNOTATIONS = REPO_ROOT / "annotations"
+from .paths import ANNOTATIONS
 UNMAPPED = "unmapped"
 WHOLE_OUTLET = "*"  # a category_map row that covers every article of a single-topic outlet
 PURITY_FLOOR = 0.70
@@ -104,7 +104,7 @@ def load_exclusions(root: Path = ANNOTATIONS) -> dict[str, dict[str, str]]:
 
 
 QREL_COLUMNS = ("query_id", "doc_id", "grade", "annotator", "method")
-# The committed pool of each judged split (ids, systems, depth; no text), written by scripts/pool_related.py.
+# The committed pool of each judged split (ids, systems, depth; no text), written by `arnews-ds pool`.
 POOL_FILES = {"test": "related_pool.json", "validation": "related_pool_validation.json"}
 
 
@@ -160,3 +160,37 @@ def load_headline_refs(root: Path = ANNOTATIONS) -> dict[str, list[str]]:
             raise AnnotationError(f"headline_refs.tsv:{i}: duplicate reference by {row['annotator']}")
         judges[row["annotator"]] = row["reference"]
     return {i: [j[a] for a in sorted(j)] for i, j in sorted(out.items())}
+
+
+def pool_stats(root: Path = ANNOTATIONS) -> dict[str, dict]:
+    """Per judged split: queries (minus those pooled but not judged), depth, pooled pairs and systems, for the card."""
+    pools = {}
+    for split, name in POOL_FILES.items():
+        if (root / name).exists():
+            pool = json.loads((root / name).read_text(encoding="utf-8"))
+            excluded = pool.get("excluded_queries", {})
+            pools[split] = {"queries": len(pool["queries"]) - len(excluded), "excluded_queries": excluded,
+                            "depth": pool["depth"],
+                            "pooled_pairs": sum(len(v) for q, v in pool["pools"].items() if q not in excluded),
+                            "systems": pool["system_notes"]}
+    return pools
+
+
+# ---- re-keying: annotations made on an article since merged into a duplicate cluster follow its representative ----
+
+def follow(by_id: dict, alias: dict[str, str]) -> dict:
+    """Re-key annotations of merged-away duplicates to their representative; the representative's own wins."""
+    out = {alias.get(i, i): v for i, v in by_id.items() if i in alias}
+    out.update({i: v for i, v in by_id.items() if i not in alias})
+    return dict(sorted(out.items()))
+
+
+def follow_qrels(qrels: dict[tuple[str, str], int], alias: dict[str, str]) -> dict[tuple[str, str], int]:
+    """`follow` for judgments: both ids re-keyed; two judgments landing on one pair keep the higher grade (the
+    documents are copies of each other); a document that became its own query is dropped."""
+    out: dict[tuple[str, str], int] = {}
+    for (q, d), grade in qrels.items():
+        pair = (alias.get(q, q), alias.get(d, d))
+        if pair[0] != pair[1]:
+            out[pair] = max(grade, out.get(pair, grade))
+    return dict(sorted(out.items()))

@@ -1,11 +1,15 @@
 """Render the Hub card (`README.md` of the dataset folder): generated YAML + the hand-written DATASET_CARD.md body
-+ generated tables and plots. Every number comes from the build's stats; nothing here is written by hand."""
++ the leaderboard of `results/` + generated tables and plots. Every number comes from the build manifest's stats
+or a committed `metrics.json`; nothing here is written by hand (DESIGN §8, §10)."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from .tasks import TASKS, features
+from . import stats as st
+from .configs import CONFIGS, features
+from .paths import DATASET_CARD, PACKAGE_DIR, RESULTS_DIR
+from .tasks import TASKS
 from .version import __version__
 
 # Per-source licences (the HF `license` field takes a list); details in DATASET_CARD.md.
@@ -23,7 +27,7 @@ def _size_category(n: int) -> str:
 def card_metadata(stats: dict, label_names: list[str], nbytes: dict[str, dict[str, int]]) -> dict:
     """The YAML header as a dict: Hub metadata, `configs:` and `dataset_info:` generated from the task registry."""
     configs, infos = [], []
-    for name, spec in TASKS.items():
+    for name, spec in CONFIGS.items():
         if name not in stats["configs"]:
             continue  # not built (e.g. queries/qrels before judgments exist)
         counts = stats["configs"][name]
@@ -49,25 +53,38 @@ def card_metadata(stats: dict, label_names: list[str], nbytes: dict[str, dict[st
         "source_datasets": ["extended"],
         "annotations_creators": ["machine-generated"],
         "language_creators": ["found"],
-        "task_categories": sorted({TASKS[c].task_category for c in stats["configs"] if TASKS[c].task_category}),
-        "task_ids": sorted({TASKS[c].task_id for c in stats["configs"] if TASKS[c].task_id}),
+        "task_categories": sorted({CONFIGS[c].task_category for c in stats["configs"] if CONFIGS[c].task_category}),
+        "task_ids": sorted({CONFIGS[c].task_id for c in stats["configs"] if CONFIGS[c].task_id}),
         "tags": ["arabic", "news", "benchmark", "mteb", "beir"],
         "configs": configs,
         "dataset_info": infos,
     }
 
 
-def _table(header: list[str], rows: list[list]) -> str:
+def _cell(value) -> str:
+    if isinstance(value, bool) or value is None:
+        return "—" if value is None else str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def _table(header: list[str], rows) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(f"{c:,}" if isinstance(c, int) else str(c) for c in r) + " |" for r in rows]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def markdown_table(df, header: list[str] | None = None) -> str:
+    """A polars frame as a Markdown table (ints with thousands separators, floats with 2 decimals)."""
+    return _table(header or df.columns, df.iter_rows())
 
 
 def render_tables(stats: dict, accounting_text: str, figures: list[str]) -> str:
     parts = [f"## Dataset version {__version__}: generated statistics", ""]
     parts += ["### Configs", ""]
     rows = []
-    for name, spec in TASKS.items():
+    for name, spec in CONFIGS.items():
         if name not in stats["configs"]:
             continue
         sizes = ", ".join(f"{s}: {stats['configs'][name].get(s, 0):,}" for s in spec.splits)
@@ -75,26 +92,23 @@ def render_tables(stats: dict, accounting_text: str, figures: list[str]) -> str:
         rows.append([f"`{name}`", spec.description, fields, sizes])
     parts += [_table(["config", "what", "fields", "split sizes"], rows), ""]
     parts += ["### Fields of `articles`", ""]
-    parts += [_table(["field", "type", "meaning"], [[f"`{f}`", t, d] for f, t, d in TASKS["articles"].fields]), ""]
-    parts += ["### Articles per corpus, outlet and split", ""]
-    per: dict[tuple[str, str], dict[str, int]] = {}
-    for key, n in stats["outlets"].items():
-        corpus, outlet, split = key.split("/")
-        per.setdefault((corpus, outlet), {})[split] = n
-    rows = [[c, o, d.get("train", 0), d.get("validation", 0), d.get("test", 0), sum(d.values())]
-            for (c, o), d in sorted(per.items())]
-    parts += [_table(["corpus", "outlet", "train", "validation", "test", "total"], rows), ""]
-    parts += ["### Topic labels per split (silver)", ""]
-    labels = sorted({l for d in stats["topic_labels"].values() for l in d})
-    rows = [[l] + [stats["topic_labels"].get(s, {}).get(l, 0) for s in TASKS["topic"].splits] for l in labels]
-    parts += [_table(["label", *TASKS["topic"].splits], rows), ""]
+    parts += [_table(["field", "type", "meaning"], [[f"`{f}`", t, d] for f, t, d in CONFIGS["articles"].fields]), ""]
+    parts += ["### Articles per corpus, outlet and split", "", markdown_table(st.outlet_table(stats)), ""]
+    parts += ["### Topic labels per split (silver)", "",
+              markdown_table(st.label_table(stats, CONFIGS["topic"].splits)), ""]
+    if stats.get("category_purity"):
+        parts += ["### Category purity: source categories mapped to a topic label", "",
+                  "Purity is the share of a manually read sample of the category whose articles fit the mapped "
+                  "label (`annotations/category_map.csv`); `articles` counts the kept articles carrying the "
+                  "category (`*` = the whole outlet).", "",
+                  markdown_table(st.purity_table(stats), ["corpus/outlet/category", "label", "purity", "read",
+                                                          "articles"]), ""]
     if stats.get("silver_vs_gold"):
         parts += ["### Label noise: silver category labels vs manual gold labels (topic `test_verified`)", "",
                   "For each source category, how often its mapped (silver) label equals the label our annotators gave "
-                  "after reading the article. `-` = the category is unmapped; `*` = the whole outlet.", ""]
-        rows = [[k, v["mapped_to"], v["gold"], f"{v['agree'] / v['gold']:.2f}" if v["mapped_to"] != "-" else "—"]
-                for k, v in stats["silver_vs_gold"].items()]
-        parts += [_table(["corpus/outlet/category", "mapped to", "gold items", "silver = gold"], rows), ""]
+                  "after reading the article. `-` = the category is unmapped; `*` = the whole outlet.", "",
+                  markdown_table(st.noise_table(stats), ["corpus/outlet/category", "mapped to", "gold items",
+                                                         "silver = gold"]), ""]
     if stats.get("agreement"):
         parts += ["### Annotator agreement", "", "```", json.dumps(stats["agreement"], indent=2), "```", ""]
     if stats.get("headline_human_ceiling"):
@@ -134,3 +148,78 @@ def render_card(metadata: dict, body: str, tables: str) -> str:
 
     header = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False, width=120)
     return f"---\n{header}---\n\n{body.strip()}\n\n{tables.strip()}\n"
+
+
+# ---- the leaderboard of committed results ----
+
+def leaderboard(results_dir: Path = RESULTS_DIR) -> list[dict]:
+    """One row per committed results/<task>/<model>/metrics.json, sorted by task and model: the task registry's
+    main metric on the test split and on the task's hand-annotated view."""
+    import polars as pl
+
+    rows = []
+    for path in sorted(results_dir.glob("*/*/metrics.json")):
+        m = json.loads(path.read_text(encoding="utf-8"))
+        task = TASKS[m["task"]]
+        test = m.get("test") or {}
+        hand = test.get(task.hand_view) or {} if task.hand_view else {}
+        rows.append({"task": task.name, "model": m["model"], "variant": m["settings"].get("variant", ""),
+                     "metric": task.main_metric, "value": test.get(task.main_metric),
+                     "judged_at_10": test.get("judged_at_10"), "hand": hand.get(task.main_metric),
+                     "wall_time_s": m.get("wall_time_s"), "device": _device(m["settings"]),
+                     "dataset_version": m["dataset_version"], "note": m.get("note", "")})
+    if not rows:
+        return []
+    return pl.from_dicts(rows, infer_schema_length=None).sort("task", "model").to_dicts()
+
+
+def _device(settings: dict) -> str:
+    device = settings.get("device", "cpu")
+    threads = settings.get("torch_threads")
+    return f"{device}, {threads} threads" if threads and device == "cpu" else device
+
+
+def _fmt(value) -> str:
+    return f"{value:.4g}" if isinstance(value, (int, float)) else "—"
+
+
+LEGEND = ("`test`: topic — macro-F1 against the silver (category-map) labels of the test split; headline — ROUGE-L "
+          "(×100) against the published title; retrieval — nDCG@10 on the hand-judged test queries, pooled from the "
+          "systems named under the judgments table; `judged@10` is the share of a system's top 10 that was judged "
+          "(unjudged documents count as not relevant, so below 1 the nDCG@10 is a lower bound). `hand-annotated "
+          "test`: topic — macro-F1 on the manually labeled `test_verified` split; headline — multi-reference ROUGE-L "
+          "(published title + hand-written references) on the `headline_refs` articles. `time`: wall time of the "
+          "whole run (training, validation selection, test predictions) on the device shown.")
+
+
+def format_leaderboard(rows: list[dict]) -> str:
+    """Markdown table of the main metric on the test split and on its hand-annotated view, then `LEGEND`."""
+    lines = ["| task | model | variant | main metric | test | hand-annotated test | time | dataset version |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        time_ = f"{r['wall_time_s'] / 60:.0f} min ({r['device']})" if r.get("wall_time_s") else "—"
+        value = _fmt(r["value"])
+        if r.get("judged_at_10") is not None:
+            value += f" (judged@10 {r['judged_at_10']:.2f})"
+        lines.append(f"| {r['task']} | {r['model']} | {r['variant']} | {r['metric']} | {value} | "
+                     f"{_fmt(r['hand'])} | {time_} | {r['dataset_version']} |")
+    return "\n".join(lines + ["", LEGEND])
+
+
+def write_card(out: Path = PACKAGE_DIR, results_dir: Path | None = None) -> Path:
+    """(Re)render `<out>/README.md` from the build manifest, DATASET_CARD.md and the committed results leaderboard;
+    `arnews-ds card` calls this after baseline runs so the leaderboard shows without a rebuild."""
+    manifest = json.loads((out / "data" / "manifest.json").read_text(encoding="utf-8"))
+    stats = manifest["stats"]
+    rows = leaderboard(results_dir or RESULTS_DIR)
+    board = ""
+    if rows:
+        board = ("## Leaderboard (test split)\n\nScores of the baselines in `results/`, produced by "
+                 "`python scripts/baseline.py --task T --model M` on the splits and dataset version shown.\n\n"
+                 + format_leaderboard(rows) + "\n")
+    tables = render_tables(stats, manifest["accounting"], manifest["figures"])
+    card = render_card(card_metadata(stats, manifest["label_names"], manifest["nbytes"]),
+                       DATASET_CARD.read_text(encoding="utf-8"), board + "\n" + tables)
+    path = out / "README.md"
+    path.write_text(card, encoding="utf-8")
+    return path

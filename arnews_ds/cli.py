@@ -1,11 +1,13 @@
-"""The `arnews-ds` command line (DESIGN §9). Heavy imports live inside the handlers so `--help` is instant."""
+"""The `arnews-ds` command line (DESIGN §9): argument parsing and printing only; every handler calls one library
+function. Heavy imports live inside the handlers so `--help` is instant."""
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
+
+from .paths import ANNOTATIONS, PACKAGE_DIR, SPLITS_DIR, raw_source
 
 
 class UserError(Exception):
@@ -15,68 +17,68 @@ class UserError(Exception):
 def _cmd_fetch(args) -> int:
     from .fetch import fetch
 
-    mirror = args.mirror or os.environ.get("ARNEWS_MIRROR")
-    report = fetch(cache=args.cache, mirror=Path(mirror) if mirror else None, progress=not args.quiet)
-    print(report.summary() if hasattr(report, "summary") else report)
+    report = fetch(cache=args.cache, mirror=Path(args.mirror) if args.mirror else None, progress=not args.quiet)
+    print(report.summary())
     return 0
 
 
 def _cmd_parse(args) -> int:
     from .ingest import ingest
 
-    files: list[Path] = []
-    missing = 0
+    files = [p for p in map(Path, args.paths) if p.exists()]
     for p in map(Path, args.paths):
-        if p.exists():
-            files.append(p)
-        else:
+        if not p.exists():
             print(f"{p}: no such file or folder", file=sys.stderr)
-            missing += 1
     result = ingest({args.format: files})
-    out = sys.stdout
     for a in result.articles:
-        out.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
     for r in result.rejections:
         print(r.line(), file=sys.stderr)
-    return 2 if (result.rejections or missing) else 0
+    return 2 if (result.rejections or len(files) < len(args.paths)) else 0
 
 
 def _raw_dir(args) -> Path:
-    from .fetch import cache_dir
-
-    raw = Path(args.raw_dir) if args.raw_dir else cache_dir()
+    """--raw-dir, else $ARNEWS_MIRROR, else the fetched cache (as every raw-reading command)."""
+    raw = raw_source(args.raw_dir)
     if not raw.is_dir():
-        raise UserError(f"no raw cache at {raw}: run `arnews-ds fetch` first (or pass --raw-dir)")
+        raise UserError(f"no raw files at {raw}: run `arnews-ds fetch` first (or pass --raw-dir)")
     return raw
 
 
+def _out(args) -> Path:
+    return Path(args.out) if getattr(args, "out", None) else PACKAGE_DIR
+
+
 def _cmd_stats(args) -> int:
-    from .ingest import default_workers, format_accounting, ingest, raw_files
+    from . import stats as st
+    from .card import markdown_table
 
     if args.raw:
-        result = ingest(raw_files(_raw_dir(args)), progress=True, workers=default_workers())
-        print(format_accounting(result))
-        return 0 if result.balanced else 1
-    from .build import PACKAGE_DIR
+        from .ingest import ingest_dir
 
-    manifest = PACKAGE_DIR / "data" / "manifest.json"
+        result = ingest_dir(_raw_dir(args))
+        print(st.format_accounting(result))
+        return 0 if result.balanced else 1
+    manifest = _out(args) / "data" / "manifest.json"
     if not manifest.exists():
         raise UserError("no build yet: run `arnews-ds build` (or `arnews-ds stats --raw` for the raw accounting)")
     stats = json.loads(manifest.read_text(encoding="utf-8"))["stats"]
-    for config, splits in stats["configs"].items():
-        print(f"{config:<10}" + "  ".join(f"{s}={n:,}" for s, n in splits.items()))
-    for split, labels in stats["topic_labels"].items():
-        print(f"topic/{split:<11}" + "  ".join(f"{l}={n:,}" for l, n in labels.items()))
-    for key, n in stats["outlets"].items():
-        print(f"{key:<40}{n:>8,}")
+    from .configs import CONFIGS
+
+    tables = {"rows per config and split": st.config_table(stats), "articles per outlet": st.outlet_table(stats),
+              "topic labels per split (silver)": st.label_table(stats, CONFIGS["topic"].splits),
+              "category purity (mapped source categories)": st.purity_table(stats),
+              "label noise (silver vs gold, test_verified)": st.noise_table(stats)}
+    for title, df in tables.items():
+        if df.height:
+            print(f"## {title}\n\n{markdown_table(df)}\n")
     return 0
 
 
 def _cmd_build(args) -> int:
-    from .build import PACKAGE_DIR, build
+    from .build import build
 
-    result = build(_raw_dir(args), Path(args.out) if args.out else PACKAGE_DIR, progress=not args.quiet,
-                   update_expected=args.update_expected)
+    result = build(_raw_dir(args), _out(args), progress=not args.quiet, update_expected=args.update_expected)
     print(result.accounting)
     print(f"built dataset v{result.manifest['version']} in {result.out}: "
           + ", ".join(f"{c}={sum(s.values()):,}" for c, s in result.stats["configs"].items()))
@@ -84,86 +86,102 @@ def _cmd_build(args) -> int:
 
 
 def _cmd_card(args) -> int:
-    from .build import PACKAGE_DIR, write_card
+    from .card import format_leaderboard, leaderboard, write_card
 
-    out = Path(args.out) if args.out else PACKAGE_DIR
-    if not (out / "data" / "manifest.json").exists():
-        raise UserError(f"no build in {out}: run `arnews-ds build` first")
-    path = write_card(out)
-    print(f"card written to {path}")
+    if not (_out(args) / "data" / "manifest.json").exists():
+        raise UserError(f"no build in {_out(args)}: run `arnews-ds build` first")
+    print(f"card written to {write_card(_out(args))}")
     if args.leaderboard:
-        from .baselines.runner import format_leaderboard, leaderboard
-
         print(format_leaderboard(leaderboard()))
     return 0
-
-
-def _built_rows(config: str, split: str) -> list[dict]:
-    from .build import built_rows
-
-    try:
-        return built_rows(config, split)
-    except FileNotFoundError as e:
-        raise UserError(str(e)) from None
-
-
-def _read_run(path: Path) -> dict[str, list[tuple[str, float]]]:
-    run: dict[str, list[tuple[str, float]]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        qid, _, doc, _, score, _ = line.split()
-        run.setdefault(qid, []).append((doc, float(score)))
-    return run
 
 
 def _cmd_annotate(args) -> int:
     from . import annotate as an
     from . import annotations as ann
+    from .loading import built_rows
 
-    articles = _built_rows("articles", "full")
-    label_names = [l.slug for l in ann.load_taxonomy()]
-    if args.action == "export":
-        if args.task == "topic":
-            topic = _built_rows("topic", "test")
-            items = an.sample_topic(articles, topic, label_names, args.per_label, args.outlet, args.sample, args.seed)
-        elif args.task == "headline":
-            items = an.sample_headline(_built_rows("headline", "test"), args.sample, args.seed)
-        else:
-            if len(args.runs or []) < 3:
-                raise UserError("related export pools >= 3 systems: pass --runs RUN1 RUN2 RUN3 (TREC run files)")
-            runs = {str(p): _read_run(Path(p)) for p in args.runs}
-            by_id = {a["id"]: a for a in articles}
-            queries = an.stratified_queries(sorted(set.intersection(*(set(r) for r in runs.values()))), by_id,
-                                            args.sample, args.seed)
-            items = an.related_items(an.pool_related(queries, runs, args.depth), by_id)
-        paths = an.write_batches(items, f"{args.task}-s{args.seed}", args.batch_size)
-        print(f"{len(items)} items in {len(paths)} batches under {an.BATCHES}")
-        return 0
-    if args.action == "import":
-        known = {a["id"] for a in articles}
-        total = 0
-        for f in args.files:
-            with open(f, encoding="utf-8", newline="") as fh:
-                import csv
+    label_names = [label.slug for label in ann.load_taxonomy()]
+    try:
+        articles = built_rows("articles", "full")
+        if args.action == "export":
+            if args.task == "related":
+                from .pooling import export_related
+                from .trec import read_run
 
-                rows = list(csv.DictReader(fh, delimiter="\t"))
-            for r in rows:
-                r.setdefault("guidelines", an.GUIDELINES_VERSION)
-                r.setdefault("duplicate", "0")
-            try:
-                total += an.import_rows(args.task, rows, known, label_names, f)
-            except an.ImportError_ as e:
-                raise UserError(str(e)) from None
-        print(f"imported {total} {args.task} judgments")
-        return 0
+                items = export_related(articles, {str(p): read_run(Path(p)) for p in args.runs or []}, args.sample,
+                                       args.seed, args.depth)
+            else:
+                items = an.export_items(args.task, PACKAGE_DIR, label_names, args.per_label, args.outlet,
+                                        args.sample, args.seed)
+            paths = an.write_batches(items, f"{args.task}-s{args.seed}", args.batch_size)
+            print(f"{len(items)} items in {len(paths)} batches under {an.BATCHES}")
+            return 0
+        if args.action == "import":
+            known = {a["id"] for a in articles}
+            total = sum(an.import_rows(args.task, an.read_judgments(Path(f)), known, label_names, f) for f in args.files)
+            print(f"imported {total} {args.task} judgments")
+            return 0
+    except (FileNotFoundError, ValueError) as e:
+        raise UserError(str(e)) from None
     print(json.dumps(an.agreement(), indent=2, ensure_ascii=False))
     return 0
 
 
+def _cmd_pool(args) -> int:
+    from . import pooling
+
+    try:
+        if args.extend:
+            from .trec import read_run
+
+            if not (args.system and args.note):
+                raise UserError("--extend needs --system and --note")
+            print(pooling.extend(args.split, read_run(Path(args.extend)), args.system, args.note, args.depth,
+                                 args.batch_queries))
+        else:
+            print(pooling.new_pool(args.split, args.queries, args.seed, args.depth, args.batch_queries))
+    except (FileNotFoundError, KeyError, ValueError) as e:
+        raise UserError(str(e.args[0] if isinstance(e, KeyError) else e)) from None
+    return 0
+
+
+def _cmd_splits(args) -> int:
+    from .splits import update_splits
+
+    new, manifest, moved = update_splits(_raw_dir(args), Path(args.splits_dir), args.reconcile_unreleased)
+    if args.reconcile_unreleased:
+        print(f"{moved} merged-away duplicate ids moved to their representative's split")
+    print(f"{new:,} new ids assigned; totals {manifest['counts']} -> {args.splits_dir}")
+    return 0
+
+
+def _cmd_exclusions(args) -> int:
+    from .exclusions import update_exclusions
+
+    path = ANNOTATIONS / "exclusions.tsv"
+    reasons = update_exclusions(_raw_dir(args), path)
+    print(f"{sum(reasons.values()):,} exclusion rows -> {path}: {reasons}")
+    return 0
+
+
+def _cmd_lock(args) -> int:
+    from .lock import default_lock_path, dump_lock, make_lock
+
+    mirror = raw_source(args.mirror)
+    if not mirror.is_dir():
+        raise UserError(f"no mirror at {mirror}: pass --mirror or set ARNEWS_MIRROR")
+    entries = make_lock(mirror)
+    out = Path(args.out) if args.out else default_lock_path()
+    dump_lock(entries, out)
+    print(f"wrote {len(entries)} entries to {out}")
+    return 0
+
+
 def _cmd_verify(args) -> int:
-    from .build import PACKAGE_DIR
     from .verify import verify
 
-    problems = verify(Path(args.out) if args.out else PACKAGE_DIR, near_duplicates=not args.skip_near_duplicates)
+    problems = verify(_out(args), near_duplicates=not args.skip_near_duplicates)
     for p in problems:
         print(p, file=sys.stderr)
     print("verify: ok" if not problems else f"verify: {len(problems)} problem(s)")
@@ -174,11 +192,19 @@ def _cmd_publish(args) -> int:
     from .publish import publish
 
     files = publish(args.repo_id, args.tag, dry_run=args.dry_run)
-    verb = "would upload" if args.dry_run else "uploaded"
-    print(f"{verb} {len(files)} files to {args.repo_id} at {args.tag}:")
+    print(f"{'would upload' if args.dry_run else 'uploaded'} {len(files)} files to {args.repo_id} at {args.tag}:")
     for f in files:
         print(f"  {f}")
     return 0
+
+
+def _raw_arg(p, *flags: str) -> None:
+    p.add_argument(*flags, dest="raw_dir", help="raw folder laid out like the cache (default: $ARNEWS_MIRROR, "
+                   "else the fetched cache)")
+
+
+def _out_arg(p) -> None:
+    p.add_argument("--out", help="built dataset folder (default: the arnews_ds/ package folder)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -196,13 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.set_defaults(func=_cmd_parse)
 
-    p = sub.add_parser("stats", help="counts; --raw: per-source accounting of every raw record")
+    p = sub.add_parser("stats", help="dataset tables of the build; --raw: per-source accounting of every raw record")
     p.add_argument("--raw", action="store_true", help="raw accounting: read = kept + merged + rejected")
-    p.add_argument("--raw-dir", help="raw folder laid out like the cache (default: the fetched cache)")
+    _raw_arg(p, "--raw-dir")
+    _out_arg(p)
     p.set_defaults(func=_cmd_stats)
 
-    p = sub.add_parser("build", help="build the HF dataset (parquet, card, manifest) from the raw cache")
-    p.add_argument("--raw", dest="raw_dir", help="raw folder laid out like the cache (default: the fetched cache)")
+    p = sub.add_parser("build", help="build the HF dataset (parquet, card, manifest) from the raw files")
+    _raw_arg(p, "--raw", "--raw-dir")
     p.add_argument("--out", help="output folder (default: the arnews_ds/ package folder)")
     p.add_argument("--update-expected", action="store_true", help="rewrite the committed expected stats on purpose")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -222,13 +249,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--files", nargs="+", default=[], help="import: judgment TSV files")
     p.set_defaults(func=_cmd_annotate)
 
+    p = sub.add_parser("pool", help="pool related-article candidates of >= 3 lexical systems for judging; "
+                       "--extend adds a later system's unjudged top documents to an existing pool")
+    p.add_argument("--split", choices=["test", "validation"], default="test")
+    p.add_argument("--queries", type=int, default=64, help="v1: test 64 (seed 5), validation 24 (seed 7)")
+    p.add_argument("--seed", type=int, default=5)
+    p.add_argument("--depth", type=int, default=10)
+    p.add_argument("--batch-queries", type=int, default=8, help="queries per judging batch")
+    p.add_argument("--extend", help="TREC run file of a system to add to the existing pool of --split")
+    p.add_argument("--system", help="--extend: the system's name in the pool file")
+    p.add_argument("--note", help="--extend: one line on what the system is")
+    p.set_defaults(func=_cmd_pool)
+
+    p = sub.add_parser("splits", help="assign train/validation/test to new article ids (existing ones never move)")
+    _raw_arg(p, "--raw-dir")
+    p.add_argument("--splits-dir", default=str(SPLITS_DIR))
+    p.add_argument("--reconcile-unreleased", action="store_true",
+                   help="before a version's first release only: move merged-away duplicates to their "
+                        "representative's split (after a cleaning change merged articles assigned apart)")
+    p.set_defaults(func=_cmd_splits)
+
+    p = sub.add_parser("exclusions", help="regenerate the silver headline exclusions in annotations/exclusions.tsv")
+    _raw_arg(p, "--raw-dir")
+    p.set_defaults(func=_cmd_exclusions)
+
+    p = sub.add_parser("lock", help="regenerate sources/lock.json from a raw mirror (review the diff)")
+    p.add_argument("--mirror", help="raw mirror (default: $ARNEWS_MIRROR)")
+    p.add_argument("--out", help="lock file to write (default: the committed arnews_ds/sources/lock.json)")
+    p.set_defaults(func=_cmd_lock)
+
     p = sub.add_parser("card", help="re-render the dataset card (incl. the results/ leaderboard) without a rebuild")
-    p.add_argument("--out", help="built dataset folder (default: the arnews_ds/ package folder)")
+    _out_arg(p)
     p.add_argument("--leaderboard", action="store_true", help="also print the leaderboard")
     p.set_defaults(func=_cmd_card)
 
     p = sub.add_parser("verify", help="checksums, counts, split leakage, annotation ids; non-zero exit on failure")
-    p.add_argument("--out", help="built dataset folder (default: the arnews_ds/ package folder)")
+    _out_arg(p)
     p.add_argument("--skip-near-duplicates", action="store_true", help="skip the cross-split near-duplicate scan")
     p.set_defaults(func=_cmd_verify)
 
@@ -241,7 +297,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _formats() -> list[str]:
-    # The registry is tiny and stdlib-only, so importing it here keeps the choices in one place.
     from .sources.registry import SOURCES
 
     return list(SOURCES)
@@ -258,5 +313,5 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as e:  # noqa: BLE001 - the CLI contract: one line, never a traceback
         name = type(e).__name__
-        print(f"arnews-ds: {name}: {e}" if name not in ("FetchError",) else f"arnews-ds: {e}", file=sys.stderr)
+        print(f"arnews-ds: {e}" if name == "FetchError" else f"arnews-ds: {name}: {e}", file=sys.stderr)
         return 1

@@ -1,7 +1,7 @@
 """Croissant (JSON-LD) metadata for the built dataset folder, generated with `mlcroissant` from the task registry.
 
 Layout: one `FileObject` per parquet file (sha256 from the build manifest), one local `FileSet` per config over
-those files, one `RecordSet` per config whose fields are its `TaskSpec` fields, plus a `split` field (from the
+those files, one `RecordSet` per config whose fields are its `ConfigSpec` fields, plus a `split` field (from the
 file name) for configs with several splits; that field references the `splits` record set (`cr:Split`), which is
 how Croissant consumers such as TFDS's `CroissantBuilder` find splits. Paths are relative to the dataset folder,
 so a build folder or a snapshot of the Hub repo is self-describing offline.
@@ -12,8 +12,8 @@ import json
 import re
 from pathlib import Path
 
-from .loading import HUB_REPO_ID
-from .tasks import INT, LABEL, STRING, STRINGS, TASKS, TaskSpec
+from .configs import CONFIGS, INT, LABEL, STRING, STRINGS, ConfigSpec
+from .paths import HUB_REPO_ID
 from .version import __version__
 
 NAME = "arnews_ds"
@@ -42,7 +42,7 @@ def parquet_path(config: str, split: str) -> str:
     return f"data/{config}/{split}.parquet"
 
 
-def _has_split_field(spec: TaskSpec) -> bool:
+def _has_split_field(spec: ConfigSpec) -> bool:
     """Multi-split configs get a `split` field; `articles` already carries its global split as a column."""
     return len(spec.splits) > 1 and "split" not in {name for name, _, _ in spec.fields}
 
@@ -58,7 +58,7 @@ def _column_field(mlc, config: str, name: str, kind: str, description: str, labe
                      is_array=True if is_list else None, array_shape="-1" if is_list else None)
 
 
-def _split_field(mlc, spec: TaskSpec):
+def _split_field(mlc, spec: ConfigSpec):
     # The join with `splits` re-applies the transform to its own output, so the regex must also match a bare name.
     regex = rf"^(?:data/{re.escape(spec.config)}/)?({'|'.join(map(re.escape, spec.splits))})(?:\.parquet)?$"
     return mlc.Field(id=f"{spec.config}/split", name="split", description="split, from the parquet file name",
@@ -83,7 +83,7 @@ def croissant_metadata(stats: dict, files: dict[str, str], label_names: list[str
     import mlcroissant as mlc
 
     files_nodes, file_sets, record_sets, split_names = [], [], [], set()
-    for config, spec in TASKS.items():
+    for config, spec in CONFIGS.items():
         if config not in stats["configs"]:
             continue  # not built (e.g. queries/qrels before judgments exist)
         splits = [s for s in spec.splits if s in stats["configs"][config]]

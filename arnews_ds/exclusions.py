@@ -9,6 +9,7 @@
 4. `short_body`: the body has fewer than MIN_BODY_WORDS words (a byline, a caption, one line): too little to
    carry a news fact to write a headline from (v2).
 Articles without a title (flag `no_title`) are left out of the headline task by construction and not listed.
+`arnews-ds exclusions` rewrites these rows of annotations/exclusions.tsv (`update_exclusions`).
 """
 from __future__ import annotations
 
@@ -53,3 +54,25 @@ def headline_exclusions(articles: Iterable[Article]) -> list[dict[str, str]]:
             continue
         rows.append({"id": a.id, "task": "headline", "reason": reason, "annotator": ANNOTATOR, "method": METHOD})
     return sorted(rows, key=lambda r: r["id"])
+
+
+def update_exclusions(raw_dir, path) -> dict[str, int]:
+    """Rewrite the `silver:headline-rule-*` rows of an exclusions file from the raw files in `raw_dir` (kept cluster
+    representatives only); other rows stay as they are. Returns rows per reason."""
+    import csv
+
+    from . import annotations as ann
+    from .dedup import find_clusters
+    from .ingest import ingest_dir
+
+    result = ingest_dir(raw_dir)
+    clusters = find_clusters(result.articles)
+    kept = [a for a in result.articles if clusters.cluster_of[a.id] == a.id]
+    others = [r for r in ann.read_table(path, ann.EXCLUSION_COLUMNS, "\t")
+              if not r["method"].startswith("silver:headline-rule")]
+    rows = others + headline_exclusions(kept)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, ann.EXCLUSION_COLUMNS, delimiter="\t", lineterminator="\n", extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    return dict(sorted(Counter(r["reason"] for r in rows).items()))

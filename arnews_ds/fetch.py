@@ -18,6 +18,7 @@ from typing import BinaryIO
 from tqdm import tqdm
 
 from .lock import LockEntry, check_file, load_lock
+from .paths import cache_dir
 
 USER_AGENT = "arnews_ds-fetch/1 (python-urllib)"
 TIMEOUT_S = 60
@@ -46,22 +47,6 @@ class FetchReport:
         replaced = f" (replaced {len(self.replaced)} that failed verification)" if self.replaced else ""
         return (f"fetched {len(self.fetched)}{replaced}, already verified {len(self.skipped)}; "
                 f"cache {self.cache} from {self.origin}")
-
-
-def cache_dir() -> Path:
-    """`$ARNEWS_HOME/raw`, else the platform's user cache dir (`~/.cache/arnews_ds/raw` on Linux)."""
-    home = os.environ.get("ARNEWS_HOME")
-    if home:
-        return Path(home).expanduser() / "raw"
-    import platformdirs  # only needed for the fallback
-
-    return Path(platformdirs.user_cache_dir("arnews_ds")) / "raw"
-
-
-def raw_source(raw_dir: str | os.PathLike | None = None) -> Path:
-    """Where scripts read raw files from: an explicit folder, else `$ARNEWS_MIRROR`, else the fetched cache."""
-    chosen = raw_dir or os.environ.get("ARNEWS_MIRROR")
-    return Path(chosen) if chosen else cache_dir()
 
 
 def fetch(

@@ -132,6 +132,11 @@ def default_workers() -> int:
     return min(4, os.cpu_count() or 1)
 
 
+def ingest_dir(raw_dir: Path, progress: bool = True) -> "Ingest":
+    """`ingest` every source's files in a raw cache or mirror, with the default worker processes."""
+    return ingest(raw_files(raw_dir), progress=progress, workers=default_workers())
+
+
 def ingest(files: dict[str, list[Path]], progress: bool = False, workers: int = 1) -> Ingest:
     """Read every file, merge same-id copies per corpus, and account for every raw record.
 
@@ -180,24 +185,3 @@ def move_out(result: Ingest, ids: dict[str, str]) -> list[Article]:
         c.kept -= 1
         setattr(c, how, getattr(c, how) + 1)
     return kept
-
-
-def format_accounting(result: Ingest) -> str:
-    """Per source and outlet: read = kept + merged + duplicates + excluded + rejected (by reason)."""
-    cols = ("read", "kept", "merged", "duplicates", "excluded")
-    lines = [f"{'source':<14}{'corpus':<14}{'outlet':<17}" + "".join(f"{c:>11}" for c in cols) + f"{'rejected':>10}  reasons"]
-    totals: dict[str, OutletCount] = {}
-    for (fmt, corpus, outlet), c in result.accounting.items():
-        reasons = ", ".join(f"{k}={v}" for k, v in sorted(c.rejected.items()))
-        nums = "".join(f"{getattr(c, k):>11}" for k in cols)
-        lines.append(f"{fmt:<14}{corpus:<14}{outlet:<17}{nums}{sum(c.rejected.values()):>10}  {reasons}")
-        t = totals.setdefault(fmt, OutletCount())
-        for k in cols:
-            setattr(t, k, getattr(t, k) + getattr(c, k))
-        t.rejected.update(c.rejected)
-    lines.append("")
-    for fmt, t in totals.items():
-        status = "ok" if t.balanced else "DOES NOT ADD UP"
-        parts = " + ".join(f"{k} {getattr(t, k):,}" for k in cols[1:])
-        lines.append(f"{fmt}: read {t.read:,} = {parts} + rejected {sum(t.rejected.values()):,} ({status})")
-    return "\n".join(lines)

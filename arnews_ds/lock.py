@@ -13,13 +13,10 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .paths import LOCK_PATH
+
 LOCK_VERSION = 1
-SAUDINEWSNET_URL = (
-    "https://raw.githubusercontent.com/inparallel/SaudiNewsNet/4e39239966c2ae8a3faa591201acb9cd1f51199d/dataset/{name}"
-)
-ANT_URL = "https://github.com/antcorpus/{repo}/archive/{commit}.tar.gz"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_ANT_NAME = re.compile(r"(?P<repo>.+)-(?P<commit>[0-9a-f]{40})\.tar\.gz")
 
 
 class LockError(ValueError):
@@ -49,8 +46,8 @@ class LockEntry:
 
 
 def default_lock_path() -> Path:
-    """The committed lock shipped inside the package (a plain path: importing `sources` would load every adapter)."""
-    return Path(__file__).resolve().parent / "sources" / "lock.json"
+    """The committed lock shipped inside the package."""
+    return LOCK_PATH
 
 
 def load_lock(path: Path | None = None) -> tuple[LockEntry, ...]:
@@ -179,22 +176,17 @@ def check_file(path: Path, entry: LockEntry) -> str | None:
 
 
 def make_lock(mirror: Path) -> list[LockEntry]:
-    """Pin every file of a mirror: SaudiNewsNet zips, ANT tarballs (tree-checked), aawsat-pages seeds (mirror-only)."""
-    entries = [_plain_entry(mirror, p, SAUDINEWSNET_URL.format(name=p.name))
-               for p in sorted(mirror.glob("saudinewsnet/*.zip"))]
-    entries += [_ant_entry(mirror, p) for p in sorted(mirror.glob("antcorpus/*.tar.gz"))]
-    entries += [_plain_entry(mirror, p, None) for p in sorted(mirror.glob("aawsat-pages/*.txt"))]
+    """Pin every file of a mirror, source by source in registry order (`sources/registry.py` says where each
+    source's files are, their upstream URL, and whether their extracted tree is what gets pinned)."""
+    from .sources.registry import SOURCES
+
+    entries = []
+    for spec in SOURCES.values():
+        for path in sorted((mirror / spec.folder).glob(spec.pattern)):
+            try:
+                url = spec.upstream_url(path.name)
+            except ValueError as exc:
+                raise LockError(str(exc)) from None
+            entries.append(LockEntry(path.relative_to(mirror).as_posix(), url, file_sha256(path), path.stat().st_size,
+                                     tree_digest(path) if spec.tree_checked else None))
     return entries
-
-
-def _plain_entry(mirror: Path, path: Path, url: str | None) -> LockEntry:
-    return LockEntry(path.relative_to(mirror).as_posix(), url, file_sha256(path), path.stat().st_size)
-
-
-def _ant_entry(mirror: Path, path: Path) -> LockEntry:
-    match = _ANT_NAME.fullmatch(path.name)
-    if match is None:
-        raise LockError(f"{path.name}: expected <repo>-<40-hex commit>.tar.gz")
-    url = ANT_URL.format(repo=match["repo"], commit=match["commit"])
-    return LockEntry(path.relative_to(mirror).as_posix(), url, file_sha256(path), path.stat().st_size,
-                     tree_digest(path))

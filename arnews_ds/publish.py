@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from .build import PACKAGE_DIR
+from .paths import PACKAGE_DIR
 from .version import __version__
 
 # Only the dataset folder's own files go up: the card, its figures and the data (never the Python package).

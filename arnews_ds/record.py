@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-CORPORA = ("saudinewsnet", "ant-v1.1", "ant-v2.1", "aawsat-pages")
 DATE_KINDS = ("published", "extracted", "none")
 
 

@@ -168,3 +168,22 @@ def manifest_hash(folder) -> str:
     from pathlib import Path
 
     return hashlib.sha256((Path(folder) / "manifest.json").read_bytes()).hexdigest()
+
+
+def update_splits(raw_dir, folder, reconcile_unreleased: bool = False) -> tuple[int, dict, int]:
+    """Assign every not-yet-assigned article id of the raw files in `raw_dir` and rewrite the split files in
+    `folder`; existing assignments never move (unless `reconcile_unreleased`, see `reconcile`). Returns (new ids,
+    the written manifest, ids moved by reconciling)."""
+    from .dedup import find_clusters
+    from .ingest import ingest_dir
+
+    result = ingest_dir(raw_dir)
+    clusters = find_clusters(result.articles)
+    existing = read_assignment(folder)
+    moved = 0
+    if reconcile_unreleased:
+        existing, moved = reconcile(existing, clusters)
+    assignment = assign_splits(units_from(result.articles, clusters), existing)
+    new = len(set(assignment) - set(existing))
+    details = {"rule": RULE, "test_share": TEST_SHARE, "validation_share": VALIDATION_SHARE, "date_slack": DATE_SLACK}
+    return new, write_assignment(folder, {**existing, **assignment}, details), moved

@@ -1,144 +1,64 @@
-"""The task registry (DESIGN §8): one `TaskSpec` per HF config; README YAML, Features and card tables derive from it."""
+"""The benchmark task registry (DESIGN §8): one validated `BenchmarkTask` per task, like mteb's `TaskMetadata`.
+
+A task names the HF configs it reads (`configs.py`), its main metric and the local `evaluate` module that computes
+it (`metrics/`), the hand-annotated view of its test score, and the loader that turns a built dataset into
+`TaskData`. The runner, the leaderboard and the card read these records; nothing re-declares them.
+"""
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-# Field types in a tiny vocabulary that maps onto HF Features (see `features()`).
-STRING, INT, STRINGS, LABEL = "string", "int32", "list<string>", "label"
+from .baselines.data import load_headline, load_retrieval, load_topic
+from .baselines.types import TaskData
+from .configs import CONFIGS
+
+METRICS_DIR = Path(__file__).resolve().parent / "metrics"
+# Hand-annotated views a runner writes into the test scores (see `baselines/runner.score`).
+HAND_VIEWS = ("test_verified", "multi_reference")
+
+
+class TaskSpecError(ValueError):
+    """A registry entry that contradicts the config registry or the metric modules."""
 
 
 @dataclass(frozen=True)
-class TaskSpec:
-    config: str
+class BenchmarkTask:
+    name: str
     description: str
-    fields: tuple[tuple[str, str, str], ...]  # (name, type, description)
-    splits: tuple[str, ...]
-    main_metric: str | None = None
-    task_category: str | None = None  # HF task_categories value
-    task_id: str | None = None  # HF task_ids value
-    needs_judgments: bool = False  # built only once annotations/related_qrels.tsv has rows
+    configs: tuple[str, ...]  # HF configs the task reads, all in `CONFIGS`
+    main_metric: str  # the leaderboard's column: a key of the metric module's scores
+    metric_module: str  # local `evaluate` module: arnews_ds/metrics/<metric_module>/<metric_module>.py
+    load: Callable[[Path], TaskData]  # built dataset folder -> the task's splits
+    hand_view: str | None = None  # key of the test score on the hand-annotated subset, when there is one
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", self.name):
+            raise TaskSpecError(f"task name {self.name!r} is not a lowercase slug")
+        unknown = [c for c in self.configs if c not in CONFIGS]
+        if not self.configs or unknown:
+            raise TaskSpecError(f"task {self.name}: unknown configs {unknown or '(none given)'}")
+        if not (METRICS_DIR / self.metric_module / f"{self.metric_module}.py").is_file():
+            raise TaskSpecError(f"task {self.name}: no metric module {self.metric_module!r} under {METRICS_DIR}")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", self.main_metric):
+            raise TaskSpecError(f"task {self.name}: main metric {self.main_metric!r} is not a score key")
+        if self.hand_view not in (None, *HAND_VIEWS):
+            raise TaskSpecError(f"task {self.name}: hand_view must be one of {HAND_VIEWS} or None")
+        if not callable(self.load):
+            raise TaskSpecError(f"task {self.name}: load must be callable")
 
 
-_ARTICLE_FIELDS = (
-    ("id", STRING, "stable 16-hex article id (DESIGN §3); annotations and splits key on it"),
-    ("corpus", STRING, "saudinewsnet | ant-v1.1 | ant-v2.1 | aawsat-pages"),
-    ("outlet", STRING, "outlet slug, e.g. bbc-arabic, okaz"),
-    ("url", STRING, "source URL, null for page dumps"),
-    ("published", STRING, "ISO 8601 date or datetime with offset, at the source's precision; null if unknown"),
-    ("date_kind", STRING, "published | extracted (SaudiNewsNet crawl time, +03:00) | none"),
-    ("title", STRING, "headline as published (cleaned)"),
-    ("lead", STRING, "abstract / standfirst, or null"),
-    ("body", STRING, "article text, paragraphs joined by \\n"),
-    ("byline", STRING, "raw byline as the source gives it"),
-    ("authors", STRINGS, "authors parsed from the byline (agencies included)"),
-    ("dateline", STRING, "city parsed from the byline, or null"),
-    ("source_categories", STRINGS, "the source's own editorial categories (ANT folders, SaudiNewsNet URL sections)"),
-    ("captions", STRINGS, "image captions with their credit"),
-    ("flags", STRINGS, "quality flags, e.g. no_title, bad_time"),
-    ("split", STRING, "train | validation | test: the global assignment shared by all tasks"),
-)
-
-TASKS: dict[str, TaskSpec] = {
-    "articles": TaskSpec(
-        "articles",
-        "Every kept article (after cleaning, merging and de-duplication) with its global split.",
-        _ARTICLE_FIELDS,
-        ("full",),  # one table; the `split` column says where each article belongs ("all" is reserved by HF)
-    ),
-    "topic": TaskSpec(
-        "topic",
-        "Topic classification into the unified taxonomy (annotations/taxonomy.yaml). Labels are silver "
-        "(source category -> label through annotations/category_map.csv, categories with manually read purity >= 0.7).",
-        (
-            ("id", STRING, "article id"),
-            ("title", STRING, "headline"),
-            ("text", STRING, "article body"),
-            ("label", LABEL, "unified topic label"),
-            ("outlet", STRING, "outlet slug"),
-        ),
-        ("train", "validation", "test", "test_verified"),  # test_verified: test items with agreed manual labels
-        main_metric="macro_f1",
-        task_category="text-classification",
-        task_id="topic-classification",
-    ),
-    "headline": TaskSpec(
-        "headline",
-        "Headline generation: write the title from the body. Generic recurring titles and titles repeated "
-        "verbatim at the start of the body are excluded (annotations/exclusions.tsv).",
-        (
-            ("id", STRING, "article id"),
-            ("text", STRING, "article body"),
-            ("headline", STRING, "the published title"),
-            ("outlet", STRING, "outlet slug"),
-        ),
-        ("train", "validation", "test"),
-        main_metric="rougeL",
-        task_category="summarization",
-        task_id="news-articles-headline-generation",
-    ),
-    "headline_refs": TaskSpec(
-        "headline_refs",
-        "Multi-reference headline test subset: test articles with one or more hand-written reference headlines "
-        "(written from the body without seeing the title) next to the published one.",
-        (
-            ("id", STRING, "article id"),
-            ("text", STRING, "article body"),
-            ("headline", STRING, "the published title"),
-            ("references", STRINGS, "hand-written reference headlines (annotations/headline_refs.tsv)"),
-            ("outlet", STRING, "outlet slug"),
-        ),
-        ("test",),
-        main_metric="rougeL",
-        needs_judgments=True,
-    ),
-    "corpus": TaskSpec(
-        "corpus",
-        "Related-article retrieval corpus (BEIR/MTEB layout): every kept article of every split.",
-        (
-            ("_id", STRING, "article id"),
-            ("title", STRING, "headline"),
-            ("text", STRING, "article body"),
-        ),
-        ("corpus",),
-        main_metric="ndcg_at_10",
-        task_category="text-retrieval",
-        task_id="document-retrieval",
-    ),
-    "queries": TaskSpec(
-        "queries",
-        "Retrieval queries: judged query articles (title + blank line + body); query ids are corpus ids, so the "
-        "query's own id must be ignored in its ranking.",
-        (
-            ("_id", STRING, "article id of the query article"),
-            ("text", STRING, "title, blank line, body"),
-        ),
-        ("validation", "test"),
-        needs_judgments=True,
-    ),
-    "qrels": TaskSpec(
-        "qrels",
-        "Graded related-article judgments: 2 same story/event, 1 related background, 0 not related.",
-        (
-            ("query-id", STRING, "query article id"),
-            ("corpus-id", STRING, "judged corpus article id"),
-            ("score", INT, "relevance grade 0/1/2"),
-        ),
-        ("validation", "test"),
-        needs_judgments=True,
-    ),
+TASKS: dict[str, BenchmarkTask] = {
+    "topic": BenchmarkTask(
+        "topic", "Topic classification into the unified taxonomy (silver labels; hand-labeled test_verified).",
+        ("topic",), "macro_f1", "topic_metrics", load_topic, hand_view="test_verified"),
+    "headline": BenchmarkTask(
+        "headline", "Headline generation from the body, scored against the published title (and hand-written "
+        "references on the headline_refs subset).",
+        ("headline", "headline_refs"), "rougeL", "headline_metrics", load_headline, hand_view="multi_reference"),
+    "retrieval": BenchmarkTask(
+        "retrieval", "Related-article retrieval (BEIR layout) on hand-judged queries; a query's own id is ignored.",
+        ("corpus", "queries", "qrels", "articles"), "ndcg_at_10", "retrieval_metrics", load_retrieval),
 }
-
-
-def features(spec: TaskSpec, label_names: list[str] | None = None):
-    """HF `Features` for a spec (datasets imported lazily)."""
-    import datasets
-
-    out = {}
-    for name, kind, _ in spec.fields:
-        if kind == LABEL:
-            out[name] = datasets.ClassLabel(names=list(label_names or []))
-        elif kind == STRINGS:
-            out[name] = datasets.List(datasets.Value("string"))
-        else:
-            out[name] = datasets.Value(kind)
-    return datasets.Features(out)

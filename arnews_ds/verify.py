@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from . import annotations as ann
-from .build import EXPECTED_STATS, PACKAGE_DIR, SPLITS_DIR, sha256_file
+from .lock import file_sha256
+from .paths import ANNOTATIONS, EXPECTED_STATS, PACKAGE_DIR, SPLITS_DIR
 from .splits import SPLITS, read_assignment
 
 
@@ -25,7 +26,7 @@ def check_checksums(out: Path, manifest: dict) -> list[str]:
         path = out / rel
         if not path.exists():
             problems.append(f"missing data file {rel}")
-        elif sha256_file(path) != digest:
+        elif file_sha256(path) != digest:
             problems.append(f"checksum drift: {rel} does not match the build manifest")
     return problems
 
@@ -66,17 +67,13 @@ def check_cross_split_duplicates(article_rows: list[dict]) -> list[str]:
 
 def check_cluster_splits(out: Path, split_of: dict[str, str]) -> list[str]:
     """Every merge of data/duplicates.tsv keeps representative and member in one split (DESIGN §6)."""
-    problems = []
-    lines = (out / "data" / "duplicates.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    for line in lines:
-        rep, member, _ = line.split("\t")
-        if split_of.get(rep) != split_of.get(member):
-            problems.append(f"duplicate cluster straddles splits: {rep} ({split_of.get(rep)}) / {member} "
-                            f"({split_of.get(member)})")
-    return problems
+    from .loading import duplicate_alias
+
+    return [f"duplicate cluster straddles splits: {rep} ({split_of.get(rep)}) / {member} ({split_of.get(member)})"
+            for member, rep in duplicate_alias(out).items() if split_of.get(rep) != split_of.get(member)]
 
 
-def check_annotation_ids(known: set[str], root: Path = ann.ANNOTATIONS) -> list[str]:
+def check_annotation_ids(known: set[str], root: Path = ANNOTATIONS) -> list[str]:
     """Every id in an annotation file must be a known article id (kept, merged or duplicate)."""
     problems = []
     for name, col, delim in (("exclusions.tsv", "id", "\t"), ("topic_gold.tsv", "id", "\t"),
@@ -95,7 +92,7 @@ def check_annotation_ids(known: set[str], root: Path = ann.ANNOTATIONS) -> list[
     return problems
 
 
-def verify(out: Path = PACKAGE_DIR, near_duplicates: bool = True, annotations: Path = ann.ANNOTATIONS,
+def verify(out: Path = PACKAGE_DIR, near_duplicates: bool = True, annotations: Path = ANNOTATIONS,
            splits_dir: Path = SPLITS_DIR, expected_stats: Path = EXPECTED_STATS) -> list[str]:
     manifest_path = out / "data" / "manifest.json"
     if not manifest_path.exists():

@@ -10,13 +10,15 @@ import argparse
 import json
 from pathlib import Path
 
-from arnews_ds.baselines import MODEL_NAMES, TASK_NAMES, Options
-from arnews_ds.baselines.runner import RESULTS_DIR, run
+from arnews_ds.baselines import MODEL_NAMES, Options
+from arnews_ds.baselines.runner import run
+from arnews_ds.paths import RESULTS_DIR
+from arnews_ds.tasks import TASKS
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--task", required=True, choices=TASK_NAMES)
+    ap.add_argument("--task", required=True, choices=list(TASKS))
     ap.add_argument("--model", required=True, choices=MODEL_NAMES)
     ap.add_argument("--model-name", help="transformer: a Hub id (online) or a local path; default: train from scratch")
     ap.add_argument("--out", type=Path, help="output folder (default: results/<task>/<model>)")

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_ingest import best_of, floor  # noqa: E402  (same floor definition as the ingest benchmark)
 
-from arnews_ds.fetch import raw_source
+from arnews_ds.paths import raw_source
 from arnews_ds.ingest import raw_files  # noqa: E402
 
 

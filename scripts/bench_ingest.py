@@ -16,7 +16,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from arnews_ds.fetch import raw_source
+from arnews_ds.paths import raw_source
 from arnews_ds.ingest import default_workers, ingest, raw_files
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from arnews_ds.baselines import tfidf
-from arnews_ds.build import PACKAGE_DIR
+from arnews_ds.baselines import lexical
+from arnews_ds.paths import PACKAGE_DIR
 
 
 def load(folder: Path) -> tuple[list[dict], list[dict], list[dict], dict[str, dict[str, int]]]:
@@ -73,20 +73,20 @@ def main() -> None:
 
     t0 = time.perf_counter()
     doc_ids = [r["_id"] for r in corpus]
-    titles = tfidf.model_tokens([r["title"] or "" for r in corpus])
-    docs = [t + b for t, b in zip(titles, tfidf.model_tokens([r["text"] or "" for r in corpus]))]
-    query_tokens = tfidf.model_tokens([q["text"] for q in queries])
+    titles = lexical.model_tokens([r["title"] or "" for r in corpus])
+    docs = [t + b for t, b in zip(titles, lexical.model_tokens([r["text"] or "" for r in corpus]))]
+    query_tokens = lexical.model_tokens([q["text"] for q in queries])
     qids = [q["_id"] for q in queries]
-    every_tokens = tfidf.model_tokens([q["text"] for q in every])
+    every_tokens = lexical.model_tokens([q["text"] for q in every])
     every_ids = [q["_id"] for q in every]
     print(f"tokenized in {time.perf_counter() - t0:.1f} s: {sum(map(len, docs)) / len(docs):.0f} tokens/doc, "
           f"{sum(map(len, query_tokens)) / max(1, len(queries)):.0f} tokens/query")
 
     t0 = time.perf_counter()
-    index = tfidf.bm25_index(doc_ids, docs)
+    index = lexical.bm25_index(doc_ids, docs)
     ours_index_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    reference = BM25Okapi(docs, k1=tfidf.BM25_K1, b=tfidf.BM25_B, epsilon=0)
+    reference = BM25Okapi(docs, k1=lexical.BM25_K1, b=lexical.BM25_B, epsilon=0)
     ref_index_s = time.perf_counter() - t0
     print(f"index: ours {ours_index_s:.1f} s (bm25s, backend {index.backend}), rank_bm25 {ref_index_s:.1f} s")
     # rank_bm25's default floors a negative idf at 0.25 x mean idf: score those terms apart and add them back.
@@ -97,31 +97,31 @@ def main() -> None:
 
     # numba compiles each kernel on first use (serial for small batches, parallel for large ones): time it apart.
     t0 = time.perf_counter()
-    tfidf.bm25_search(index, query_tokens[:1])
-    if index.backend == "numba" and len(every) >= tfidf.PARALLEL_MIN:
+    lexical.bm25_search(index, query_tokens[:1])
+    if index.backend == "numba" and len(every) >= lexical.PARALLEL_MIN:
         index.retriever.retrieve([[int(np.flatnonzero(index.scoring)[0])]], k=1, show_progress=False, n_threads=2)
     print(f"one-off warm-up (numba compilation): {time.perf_counter() - t0:.1f} s")
 
     sample = sorted(random.Random(args.seed).sample(range(len(queries)), min(args.queries, len(queries))))
     s_tokens, s_ids = [query_tokens[i] for i in sample], [qids[i] for i in sample]
     t0 = time.perf_counter()
-    ours = tfidf.bm25_search(index, s_tokens, k=tfidf.RUN_DEPTH, exclude=s_ids)
+    ours = lexical.bm25_search(index, s_tokens, k=lexical.RUN_DEPTH, exclude=s_ids)
     ours_s = time.perf_counter() - t0
     theirs, theirs_floor, ref_s = [], [], 0.0
     for tokens, qid in zip(s_tokens, s_ids):
         t0 = time.perf_counter()
         scores = reference.get_scores(tokens)
         ref_s += time.perf_counter() - t0
-        theirs.append(top(scores, doc_ids, qid, tfidf.RUN_DEPTH))
+        theirs.append(top(scores, doc_ids, qid, lexical.RUN_DEPTH))
         theirs_floor.append(top(scores + floor.get_scores([t for t in tokens if t in floored]), doc_ids, qid,
-                                tfidf.RUN_DEPTH))
+                                lexical.RUN_DEPTH))
     t0 = time.perf_counter()
-    tfidf.bm25_search(index, every_tokens, k=tfidf.RUN_DEPTH, exclude=every_ids)
+    lexical.bm25_search(index, every_tokens, k=lexical.RUN_DEPTH, exclude=every_ids)
     all_s = time.perf_counter() - t0
 
     max_diff = max((abs(a[1] - b[1]) / max(abs(b[1]), 1e-9) for x, y in zip(ours, theirs) for a, b in zip(x, y)),
                    default=0.0)
-    print(f"\n{len(sample)} sampled queries, top {tfidf.RUN_DEPTH}, query's own id removed")
+    print(f"\n{len(sample)} sampled queries, top {lexical.RUN_DEPTH}, query's own id removed")
     print(f"  {'system':<36}{'seconds':>10}{'queries/s':>12}")
     print(f"  {'ours (bm25s ' + index.backend + ')':<36}{ours_s:>10.2f}{len(sample) / ours_s:>12.1f}")
     print(f"  {'rank_bm25 BM25Okapi (epsilon=0)':<36}{ref_s:>10.2f}{len(sample) / ref_s:>12.3f}")

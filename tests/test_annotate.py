@@ -4,6 +4,7 @@ import random
 import pytest
 
 from arnews_ds import annotate as an
+from arnews_ds import pooling
 
 
 def test_cohen_kappa_matches_sklearn():
@@ -63,7 +64,7 @@ def test_import_accepts_committed_rows_on_since_merged_articles(tmp_path):
 
 def test_pooling_unions_top_k_of_every_system_without_the_query():
     runs = {"s1": {"q": [("d1", 3.0), ("d2", 2.0), ("q", 1.0)]}, "s2": {"q": [("d3", 1.0), ("d1", 0.5)]}}
-    assert an.pool_related(["q"], runs, depth=2) == {"q": ["d1", "d2", "d3"]}
+    assert pooling.pool_related(["q"], runs, depth=2) == {"q": ["d1", "d2", "d3"]}
 
 
 def test_topic_sample_is_stratified_and_hides_the_silver_label():
@@ -81,10 +82,10 @@ def test_extend_pool_adds_a_later_system_and_returns_only_unjudged_pairs():
             "excluded_queries": {"gone": "unjudgeable"}}
     run = {"q1": [("q1", 9.0), ("d1", 2.0), ("d4", 1.0), ("d5", 0.5)], "rep2": [("d2", 1.0), ("d6", 0.9)]}
     judged = {("q1", "d1"), ("rep2", "d2")}
-    extended, new = an.extend_pool(pool, run, judged, {"q2": "rep2"}, depth=2)
+    extended, new = pooling.extend_pool(pool, run, judged, {"q2": "rep2"}, depth=2)
     # depth 2 after dropping the query itself; q2 was merged into rep2 since, the run and the judgments use rep2
     assert extended["pools"] == {"q1": ["d1", "d4"], "q2": ["d2", "d6"], "gone": ["d3"]}
     assert new == {"q1": ["d4"], "rep2": ["d6"]}
     assert pool["pools"]["q1"] == ["d1"]  # the input is not modified
     with pytest.raises(KeyError, match="no ranking for pool query q1"):
-        an.extend_pool(pool, {"rep2": []}, judged, {"q2": "rep2"}, depth=2)
+        pooling.extend_pool(pool, {"rep2": []}, judged, {"q2": "rep2"}, depth=2)

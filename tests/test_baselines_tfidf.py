@@ -5,7 +5,7 @@ import statistics
 import pytest
 
 from arnews_ds.baselines import Options, TaskData, get_baseline
-from arnews_ds.baselines import tfidf
+from arnews_ds.baselines import lexical, tfidf
 
 WORDS = {
     "economy": "السوق الأسهم النفط البنك التضخم الأسعار الاستثمار الشركات الميزانية الدولار".split(),
@@ -130,10 +130,10 @@ def test_retrieval_runs_drop_the_query_and_rank_related_first():
                "test": [_as_query(corpus[7]), {"_id": "fresh", "text": "لا كلمات معروفة هنا إطلاقا"}]}
     result = get_baseline("retrieval", "tfidf")(_retrieval_data(corpus, queries), Options())
 
-    assert result.settings["variant"] == tfidf.DEFAULT_RETRIEVAL == "bm25-title_body"
+    assert result.settings["variant"] == lexical.DEFAULT_RETRIEVAL == "bm25-title_body"
     assert result.validation == {} and "no validation judgments" in result.settings["selection"]
-    assert set(result.extra["runs"]) == set(tfidf.RETRIEVAL_VARIANTS) - {tfidf.DEFAULT_RETRIEVAL}
-    every = {tfidf.DEFAULT_RETRIEVAL: result.runs, **result.extra["runs"]}
+    assert set(result.extra["runs"]) == set(lexical.RETRIEVAL_VARIANTS) - {lexical.DEFAULT_RETRIEVAL}
+    every = {lexical.DEFAULT_RETRIEVAL: result.runs, **result.extra["runs"]}
     for variant, runs in every.items():
         assert set(runs) == {"validation", "test"}
         for split, run in runs.items():
@@ -141,7 +141,7 @@ def test_retrieval_runs_drop_the_query_and_rank_related_first():
             for qid, ranking in run.items():
                 scores = [s for _, s in ranking]
                 assert qid not in {d for d, _ in ranking}, (variant, qid)
-                assert len(ranking) <= tfidf.RUN_DEPTH and scores == sorted(scores, reverse=True)
+                assert len(ranking) <= lexical.RUN_DEPTH and scores == sorted(scores, reverse=True)
                 assert all(s > 0 for s in scores)
         # Each story's two other articles come first.
         story = lambda d: d.split("-")[0]  # noqa: E731
@@ -160,8 +160,8 @@ def test_retrieval_selects_by_validation_ndcg():
     ]
     queries = {"validation": [_as_query(corpus[-3])], "test": [_as_query(corpus[-3])]}
     qrels = {"validation": {"query": {"relevant": 2, "distractor": 0}}}
-    result = tfidf.retrieval(_retrieval_data(corpus, queries, qrels), Options())
-    assert set(result.validation) == set(tfidf.RETRIEVAL_VARIANTS)
+    result = lexical.retrieval(_retrieval_data(corpus, queries, qrels), Options())
+    assert set(result.validation) == set(lexical.RETRIEVAL_VARIANTS)
     assert result.validation["bm25-body"] == result.validation["tfidf-body"] == 1.0
     assert result.validation["bm25-title_body"] < 1.0
     assert result.settings["variant"] == "bm25-body"  # best, first in RETRIEVAL_VARIANTS among ties
@@ -172,15 +172,15 @@ def test_retrieval_selects_by_validation_ndcg():
 def test_our_bm25_scores_equal_rank_bm25():
     from rank_bm25 import BM25Okapi
 
-    docs = [tfidf.model_tokens([f"{d['title']} {d['text']}"])[0] for d in _corpus()]
+    docs = [lexical.model_tokens([f"{d['title']} {d['text']}"])[0] for d in _corpus()]
     ids = [f"d{i}" for i in range(len(docs))]
-    index = tfidf.bm25_index(ids, docs)
+    index = lexical.bm25_index(ids, docs)
     # epsilon=0: a term in more than half the documents (here في, على, ...) weighs 0 in both; rank_bm25's default
     # floors it at 0.25 x mean idf instead, so only rankings close to that would differ.
-    reference = BM25Okapi(docs, k1=tfidf.BM25_K1, b=tfidf.BM25_B, epsilon=0)
+    reference = BM25Okapi(docs, k1=lexical.BM25_K1, b=lexical.BM25_B, epsilon=0)
     assert min(reference.idf.values()) == 0  # the toy corpus does have such terms
     queries = [docs[0] + docs[0][:3], docs[5][:4], ["الاسعار", "البطوله", "في", "كلمه_مجهوله"], docs[10]]
-    for query, ranking in zip(queries, tfidf.bm25_search(index, queries, k=len(docs))):
+    for query, ranking in zip(queries, lexical.bm25_search(index, queries, k=len(docs))):
         expected = reference.get_scores(query)
         assert {d for d, _ in ranking} == {ids[i] for i in range(len(docs)) if expected[i] > 0}
         assert [s for _, s in ranking] == sorted((s for _, s in ranking), reverse=True)
@@ -194,8 +194,8 @@ def test_retrieval_never_selects_on_test_judgments():
     queries = {"test": [_as_query(corpus[3])]}
     data = TaskData("retrieval", [], [], queries["test"], corpus=corpus, queries=queries,
                     qrels={"test": {corpus[3]["_id"]: {corpus[12]["_id"]: 2}}})
-    result = tfidf.retrieval(data, Options())
-    assert result.settings["variant"] == tfidf.DEFAULT_RETRIEVAL and result.validation == {}
+    result = lexical.retrieval(data, Options())
+    assert result.settings["variant"] == lexical.DEFAULT_RETRIEVAL and result.validation == {}
     assert set(result.runs) == {"test"} and all(set(r) == {"test"} for r in result.extra["runs"].values())
-    assert set(result.extra["test_variants"]) == set(tfidf.RETRIEVAL_VARIANTS)  # reported, not used
+    assert set(result.extra["test_variants"]) == set(lexical.RETRIEVAL_VARIANTS)  # reported, not used
     assert {d for d, _ in result.runs["test"][corpus[3]["_id"]][:2]} == {"s1-1", "s1-2"}

@@ -4,7 +4,7 @@ import random
 import pytest
 
 from arnews_ds.baselines import Options, TaskData, get_baseline
-from arnews_ds.baselines import transformer
+from arnews_ds.baselines import biencoder, transformer
 
 # Made-up word lists per topic; every row below is generated from them (no real article text).
 WORDS = {
@@ -74,7 +74,7 @@ def _check_settings(result, task):
 
 def test_registry_points_here():
     assert get_baseline("topic", "transformer") is transformer.topic
-    assert get_baseline("retrieval", "transformer") is transformer.retrieval
+    assert get_baseline("retrieval", "transformer") is biencoder.retrieval
 
 
 def test_topic_end_to_end_and_deterministic():
@@ -112,7 +112,7 @@ def test_headline_end_to_end():
 @pytest.mark.parametrize("judged", [True, False])
 def test_retrieval_end_to_end(judged):
     data = retrieval_data(judged)
-    result = transformer.retrieval(data, TINY)
+    result = biencoder.retrieval(data, TINY)
     _check_settings(result, "retrieval")
     corpus_ids = {r["_id"] for r in data.corpus}
     assert set(result.runs) == {"validation", "test"}
@@ -134,7 +134,7 @@ def test_retrieval_without_validation_selects_on_held_out_training_articles():
     data = retrieval_data(judged=False)
     data.queries.pop("validation")
     data.validation = []
-    result = transformer.retrieval(data, TINY)
+    result = biencoder.retrieval(data, TINY)
     assert set(result.runs) == {"test"}
     assert "held out of training" in result.validation["selection_set"]
     assert result.validation["selection_rows"] == 20  # a fifth of the 100 training articles ...
@@ -168,7 +168,7 @@ def test_pretrained_path_from_a_local_folder(tmp_path):
     assert result.settings["variant"].endswith("encoder-tiny") and result.settings["tokenizer"] == "pretrained"
     assert "hidden" not in result.settings["setting"]
     assert len(result.predictions) == 30
-    result = transformer.retrieval(retrieval_data(), Options(seed=3, tiny=True, model_name=str(encoder)))
+    result = biencoder.retrieval(retrieval_data(), Options(seed=3, tiny=True, model_name=str(encoder)))
     assert all(qid not in dict(r) for run in result.runs.values() for qid, r in run.items())
     result = transformer.headline(headline_data(), Options(seed=3, tiny=True, model_name=str(seq2seq)))
     assert all(isinstance(p["prediction"], str) for p in result.predictions)

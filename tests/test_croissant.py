@@ -11,7 +11,7 @@ from arnews_ds.croissant import croissant_metadata, write_croissant
 from arnews_ds.dedup import find_clusters
 from arnews_ds.ingest import ingest, raw_files
 from arnews_ds.splits import assign_splits, units_from, write_assignment
-from arnews_ds.tasks import TASKS
+from arnews_ds.configs import CONFIGS
 from arnews_ds.version import __version__
 
 import synthetic  # tests/synthetic.py (pytest puts tests/ on sys.path)
@@ -69,10 +69,10 @@ def test_records_equal_the_parquet_rows(dataset):
     out, manifest = dataset
     ds = mlc.Dataset(jsonld=out / "croissant.json")
     for config, splits in manifest["stats"]["configs"].items():
-        names = [name for name, _, _ in TASKS[config].fields]
+        names = [name for name, _, _ in CONFIGS[config].fields]
         records = [{k.split("/", 1)[1]: _plain(v) for k, v in r.items()} for r in ds.records(config)]
         assert len(records) == sum(splits.values()), config
-        extra = ["split"] if len(TASKS[config].splits) > 1 and "split" not in names else []
+        extra = ["split"] if len(CONFIGS[config].splits) > 1 and "split" not in names else []
         assert list(records[0]) == names + extra, config
         for split, n in splits.items():
             rows = pq.read_table(out / "data" / config / f"{split}.parquet").to_pylist()

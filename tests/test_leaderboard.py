@@ -1,7 +1,7 @@
 """The card's leaderboard: one row per committed results/<task>/<model>/metrics.json."""
 import json
 
-from arnews_ds.baselines.runner import LEGEND, format_leaderboard, leaderboard
+from arnews_ds.card import LEGEND, format_leaderboard, leaderboard
 
 
 def _write(root, task, model, test, settings, wall):

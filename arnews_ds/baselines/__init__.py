@@ -1,79 +1,33 @@
 """Baselines (DESIGN §2 `baselines`): pure functions from task data to predictions, in a plain registry.
 
-Every baseline takes a `TaskData` (the fixed splits of one task, loaded by `runner.py`) and `Options`, trains on
-`train`, chooses its settings on `validation` only, and returns a `BaselineResult` with test predictions (and the
-validation scores it selected on). `runner.py` owns loading, scoring with our metrics, timing and writing files.
-Heavy imports (sklearn, bm25s, torch) happen inside the baseline functions.
+Every baseline takes a `TaskData` (the fixed splits of one task, loaded by the task's loader in `data.py`) and
+`Options`, trains on `train`, chooses its settings on `validation` only, and returns a `BaselineResult` with test
+predictions (and the validation scores it selected on). `runner.py` owns scoring with our metrics, timing and
+writing files. Heavy imports (sklearn, bm25s, torch) happen inside the baseline functions.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from .types import Baseline, BaselineResult, Options, TaskData
 
-
-@dataclass
-class TaskData:
-    """One task's data as plain rows (dicts with the config's fields)."""
-
-    task: str
-    train: list[dict]
-    validation: list[dict]
-    test: list[dict]
-    label_names: list[str] = field(default_factory=list)  # topic
-    corpus: list[dict] = field(default_factory=list)  # retrieval: every corpus row (_id, title, text)
-    # retrieval: split -> query rows (_id, text) and split -> {query_id: {doc_id: grade}} (empty without judgments)
-    queries: dict[str, list[dict]] = field(default_factory=dict)
-    qrels: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
-    # headline: test id -> hand-written reference headlines (the multi-reference subset), empty before annotation
-    references: dict[str, list[str]] = field(default_factory=dict)
-    # topic: test id -> manually verified gold label (the `test_verified` split), empty before annotation.
-    # Verified items without a silver label are appended to `test` (ids in `verified_only`) so baselines predict
-    # them too; the silver test score leaves them out.
-    verified: dict[str, str] = field(default_factory=dict)
-    verified_only: frozenset[str] = frozenset()
-
-
-@dataclass
-class Options:
-    seed: int = 13
-    model_name: str | None = None  # transformer: Hub id or local path; None = small model trained from scratch
-    tiny: bool = False  # tests: tiny models and few steps
-    max_train: int | None = None  # cap on training rows (CPU budgets, tests)
-    device: str | None = None
-
-
-@dataclass
-class BaselineResult:
-    settings: dict  # everything needed to reproduce the run, incl. the chosen variant
-    validation: dict  # validation scores of every variant tried (selection happens on these only)
-    # topic: [{"id", "gold", "pred"}]; headline: [{"id", "reference", "prediction"}] (test split)
-    predictions: list[dict] = field(default_factory=list)
-    # retrieval: split -> query_id -> [(doc_id, score), ...] best first, query's own id removed, <= 100 docs
-    runs: dict[str, dict[str, list[tuple[str, float]]]] = field(default_factory=dict)
-    # extra test-time variants worth reporting side by side (e.g. every extractive headline baseline)
-    extra: dict = field(default_factory=dict)
-
-
-Baseline = Callable[[TaskData, Options], BaselineResult]
+MODEL_NAMES = ("tfidf", "transformer")
 
 
 def _registry() -> dict[tuple[str, str], Baseline]:
     # Imported here so `import arnews_ds.baselines` stays light; each module imports its heavy deps lazily too.
-    from . import tfidf, transformer
+    from . import biencoder, lexical, tfidf, transformer
 
     return {
         ("topic", "tfidf"): tfidf.topic,
         ("headline", "tfidf"): tfidf.headline,
-        ("retrieval", "tfidf"): tfidf.retrieval,
+        ("retrieval", "tfidf"): lexical.retrieval,
         ("topic", "transformer"): transformer.topic,
         ("headline", "transformer"): transformer.headline,
-        ("retrieval", "transformer"): transformer.retrieval,
+        ("retrieval", "transformer"): biencoder.retrieval,
     }
-
-
-TASK_NAMES = ("topic", "headline", "retrieval")
-MODEL_NAMES = ("tfidf", "transformer")
 
 
 def get_baseline(task: str, model: str) -> Baseline:
     return _registry()[(task, model)]
+
+
+__all__ = ["MODEL_NAMES", "Baseline", "BaselineResult", "Options", "TaskData", "get_baseline"]

@@ -11,64 +11,19 @@ import time
 from pathlib import Path
 
 from . import BaselineResult, Options, TaskData, get_baseline
-from ..build import PACKAGE_DIR, REPO_ROOT
+from ..paths import PACKAGE_DIR
+from ..tasks import TASKS
+from ..trec import write_run
 
-RESULTS_DIR = REPO_ROOT / "results"
-# The retrieval task reads these configs; `queries`/`qrels` exist only once judgments do.
 NO_JUDGMENTS = ("no related-article judgments exist yet (annotations/related_qrels.tsv): run files are written for the "
                 "validation and test articles, but there is nothing to score them against")
 
 
-def _rows(folder: Path, config: str, split: str) -> list[dict]:
-    import datasets
-
-    return datasets.load_dataset(str(folder), config, split=split).to_list()
-
-
 def load_task_data(task: str, folder: Path = PACKAGE_DIR) -> TaskData:
-    """The task's splits as plain rows, from the built dataset folder."""
-    import datasets
-
-    if not (folder / "data" / "manifest.json").exists():
-        raise FileNotFoundError(f"no built dataset in {folder}: run `arnews-ds build` first")
-    configs = datasets.get_dataset_config_names(str(folder))
-    if task == "topic":
-        ds = datasets.load_dataset(str(folder), "topic")
-        names = ds["train"].features["label"].names
-        test = ds["test"].to_list()
-        gold_rows = ds["test_verified"].to_list() if "test_verified" in ds else []
-        in_test = {r["id"] for r in test}
-        extra = [r for r in gold_rows if r["id"] not in in_test]  # e.g. outlets without editorial categories
-        return TaskData("topic", ds["train"].to_list(), ds["validation"].to_list(), test + extra,
-                        label_names=names, verified={r["id"]: names[r["label"]] for r in gold_rows},
-                        verified_only=frozenset(r["id"] for r in extra))
-    if task == "headline":
-        ds = datasets.load_dataset(str(folder), "headline")
-        refs = {}
-        if "headline_refs" in configs:
-            refs = {r["id"]: r["references"] for r in _rows(folder, "headline_refs", "test")}
-        return TaskData("headline", ds["train"].to_list(), ds["validation"].to_list(), ds["test"].to_list(),
-                        references=refs)
-    if task != "retrieval":
-        raise ValueError(f"unknown task {task!r}")
-    corpus = _rows(folder, "corpus", "corpus")
-    articles = datasets.load_dataset(str(folder), "articles", split="full")
-    train = [{"_id": r["id"], "title": r["title"], "text": r["body"]} for r in articles if r["split"] == "train"]
-    queries: dict[str, list[dict]] = {}
-    qrels: dict[str, dict[str, dict[str, int]]] = {}
-    if "qrels" in configs:
-        for split, rows in datasets.load_dataset(str(folder), "qrels").items():
-            for r in rows:
-                qrels.setdefault(split, {}).setdefault(r["query-id"], {})[r["corpus-id"]] = r["score"]
-        queries = {s: d.to_list() for s, d in datasets.load_dataset(str(folder), "queries").items()}
-    else:
-        # Without judgments every validation/test article is a query, so run files exist for later pooling.
-        for r in articles:
-            if r["split"] in ("validation", "test"):
-                text = f"{r['title']}\n\n{r['body']}" if r["title"] else r["body"]
-                queries.setdefault(r["split"], []).append({"_id": r["id"], "text": text})
-    return TaskData("retrieval", train, queries.get("validation", []), queries.get("test", []), corpus=corpus,
-                    queries=queries, qrels=qrels)
+    """The task's splits as plain rows, from the built dataset folder (the task registry's loader)."""
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; expected one of {sorted(TASKS)}")
+    return TASKS[task].load(folder)
 
 
 def score(task: str, data: TaskData, result: BaselineResult) -> dict | None:
@@ -114,10 +69,7 @@ def write_outputs(out: Path, task: str, model: str, result: BaselineResult, summ
             for p in result.predictions:
                 f.write(json.dumps(p, ensure_ascii=False) + "\n")
     for split, run in result.runs.items():
-        with (out / f"run.{split}.trec").open("w", encoding="utf-8") as f:
-            for qid in sorted(run):
-                for rank, (doc, s) in enumerate(run[qid], start=1):
-                    f.write(f"{qid} Q0 {doc} {rank} {s:.6f} arnews-{model}\n")
+        write_run(out / f"run.{split}.trec", run, f"arnews-{model}")
 
 
 def run(task: str, model: str, opts: Options, out: Path | None = None, folder: Path = PACKAGE_DIR) -> dict:
@@ -146,55 +98,3 @@ def run(task: str, model: str, opts: Options, out: Path | None = None, folder: P
     if out is not None:
         write_outputs(out, task, model, result, summary)
     return summary
-
-
-MAIN_METRIC = {"topic": "macro_f1", "headline": "rougeL", "retrieval": "ndcg_at_10"}
-
-
-def leaderboard(results_dir: Path = RESULTS_DIR) -> list[dict]:
-    """One row per committed results/<task>/<model>/metrics.json."""
-    rows = []
-    for path in sorted(results_dir.glob("*/*/metrics.json")):
-        m = json.loads(path.read_text(encoding="utf-8"))
-        test = m.get("test") or {}
-        metric = MAIN_METRIC[m["task"]]
-        # The hand-annotated view of each task: gold topic labels, or multi-reference headlines.
-        hand = (test.get("test_verified") or test.get("multi_reference") or {}).get(metric)
-        rows.append({"task": m["task"], "model": m["model"], "metric": metric, "value": test.get(metric),
-                     "hand": hand, "test": test, "dataset_version": m["dataset_version"],
-                     "variant": m["settings"].get("variant", ""), "note": m.get("note", ""),
-                     "wall_time_s": m.get("wall_time_s"), "device": _device(m["settings"])})
-    return rows
-
-
-def _device(settings: dict) -> str:
-    device = settings.get("device", "cpu")
-    threads = settings.get("torch_threads")
-    return f"{device}, {threads} threads" if threads and device == "cpu" else device
-
-
-def _fmt(value) -> str:
-    return f"{value:.4g}" if isinstance(value, (int, float)) else "—"
-
-
-LEGEND = ("`test`: topic — macro-F1 against the silver (category-map) labels of the test split; headline — ROUGE-L "
-          "(×100) against the published title; retrieval — nDCG@10 on the hand-judged test queries, pooled from the "
-          "systems named under the judgments table; `judged@10` is the share of a system's top 10 that was judged "
-          "(unjudged documents count as not relevant, so below 1 the nDCG@10 is a lower bound). `hand-annotated "
-          "test`: topic — macro-F1 on the manually labeled `test_verified` split; headline — multi-reference ROUGE-L "
-          "(published title + hand-written references) on the `headline_refs` articles. `time`: wall time of the "
-          "whole run (training, validation selection, test predictions) on the device shown.")
-
-
-def format_leaderboard(rows: list[dict]) -> str:
-    """Markdown table of the main metric on the test split and on its hand-annotated view, then `LEGEND`."""
-    lines = ["| task | model | variant | main metric | test | hand-annotated test | time | dataset version |",
-             "|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        time_ = f"{r['wall_time_s'] / 60:.0f} min ({r['device']})" if r.get("wall_time_s") else "—"
-        value = _fmt(r["value"])
-        if "judged_at_10" in r["test"]:
-            value += f" (judged@10 {r['test']['judged_at_10']:.2f})"
-        lines.append(f"| {r['task']} | {r['model']} | {r['variant']} | {r['metric']} | {value} | "
-                     f"{_fmt(r['hand'])} | {time_} | {r['dataset_version']} |")
-    return "\n".join(lines + ["", LEGEND])

@@ -20,6 +20,9 @@ from .common import make_article
 
 SOURCE = "ant"
 V1, V2 = "ant-v1.1", "ant-v2.1"
+# Mirror tarballs are `git archive`s named `<repo>-<40-hex commit>.tar.gz`; upstream serves them per commit.
+UPSTREAM = "https://github.com/antcorpus/{repo}/archive/{commit}.tar.gz"
+_ARCHIVE_NAME = re.compile(r"(?P<repo>.+)-(?P<commit>[0-9a-f]{40})\.tar\.gz")
 
 # <SRC> values and v2.1 outlet folders, lower-cased without spaces -> frozen outlet slugs (DESIGN §3).
 OUTLETS = {
@@ -213,6 +216,14 @@ def _collect(path: Path) -> tuple[list[Entry], ArchiveError | None]:
     except ArchiveError as exc:
         return entries, exc
     return entries, None
+
+
+def upstream_url(name: str) -> str:
+    """Where the lock says a tarball comes from; ValueError for a name that does not pin a commit."""
+    match = _ARCHIVE_NAME.fullmatch(name)
+    if match is None:
+        raise ValueError(f"{name}: expected <repo>-<40-hex commit>.tar.gz")
+    return UPSTREAM.format(repo=match["repo"], commit=match["commit"])
 
 
 def read(path: str | os.PathLike) -> Iterator[Article | Rejection]:

@@ -25,6 +25,8 @@ from .common import folder_rejection, make_article
 from .snn_sections import url_section
 
 CORPUS = "saudinewsnet"
+# The upstream repository at the pinned commit the lock was made from.
+UPSTREAM = "https://raw.githubusercontent.com/inparallel/SaudiNewsNet/4e39239966c2ae8a3faa591201acb9cd1f51199d/dataset/"
 # Frozen outlet slugs (DESIGN §3): the `source` values as given; anything else is rejected, never a new slug.
 OUTLETS = frozenset({
     "aawsat", "aleqtisadiya", "aljazirah", "almadina", "alriyadh", "alwatan", "alweeam", "alyaum",
@@ -35,6 +37,11 @@ RIYADH_OFFSET = "+03:00"  # Asia/Riyadh has no daylight saving time
 _EXTRACTED = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})")
 # What a damaged zip can raise while a member is read (bad CRC, cut deflate stream, short file).
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)
+
+
+def upstream_url(name: str) -> str:
+    """Where the lock says a daily zip comes from."""
+    return UPSTREAM + name
 
 
 def read(path: str | os.PathLike) -> Iterator[Article | Rejection]:
