@@ -3,7 +3,10 @@
 Layout: one `FileObject` per parquet file (sha256 from the build manifest), one local `FileSet` per config over
 those files, one `RecordSet` per config whose fields are its `ConfigSpec` fields, plus a `split` field (from the
 file name) for configs with several splits; that field references the `splits` record set (`cr:Split`), which is
-how Croissant consumers such as TFDS's `CroissantBuilder` find splits. Paths are relative to the dataset folder,
+how Croissant consumers such as TFDS's `CroissantBuilder` find splits. A class-label field is categorical: it
+references the `labels` record set (`sc:Enumeration`: class index + name, inline data), as Croissant declares
+categories. (mlcroissant 1.1 cannot split-filter a record set with two such joins, so `records("topic",
+filters=...)` fails there; reading all topic records and selecting on `topic/split` works.) Paths are relative to the dataset folder,
 so a build folder or a snapshot of the Hub repo is self-describing offline.
 """
 from __future__ import annotations
@@ -32,6 +35,8 @@ CITATION = (
 KEYWORDS = ["arabic", "news", "benchmark", "text classification", "headline generation", "retrieval", "mteb", "beir"]
 CROISSANT_VERSION = "http://mlcommons.org/croissant/1.1"  # 1.1: `isArray` list fields
 SPLITS = "splits"  # id of the cr:Split record set
+LABELS = "labels"  # id of the sc:Enumeration record set of topic class names
+ENUMERATION = "https://schema.org/Enumeration"  # Croissant's data type of a categories record set
 # Croissant's well-known split URIs (the other split names, `full` and `corpus`, are single-file configs).
 # `test_verified` (the manually labeled test subset) is a test split too.
 _SPLIT_URIS = {"train": "cr:TrainingSplit", "validation": "cr:ValidationSplit", "test": "cr:TestSplit",
@@ -55,7 +60,21 @@ def _column_field(mlc, config: str, name: str, kind: str, description: str, labe
     is_list = kind == STRINGS
     return mlc.Field(id=f"{config}/{name}", name=name, description=description, data_types=[types[kind]],
                      source=mlc.Source(file_set=f"{config}-parquet", extract=mlc.Extract(column=name)),
-                     is_array=True if is_list else None, array_shape="-1" if is_list else None)
+                     is_array=True if is_list else None, array_shape="-1" if is_list else None,
+                     references=mlc.Source(field=f"{LABELS}/index") if kind == LABEL else None)
+
+
+def _labels_record_set(mlc, label_names: list[str]):
+    """The topic classes as a categorical record set: a label value is an `index`, its class name is `name`."""
+    import rdflib
+
+    return mlc.RecordSet(
+        id=LABELS, name=LABELS, description="Topic classes (annotations/taxonomy.yaml): index and name.",
+        data_types=[rdflib.URIRef(ENUMERATION)], key=[f"{LABELS}/index"],
+        fields=[mlc.Field(id=f"{LABELS}/index", name="index", data_types=[mlc.DataType.INTEGER]),
+                mlc.Field(id=f"{LABELS}/name", name="name", data_types=[mlc.DataType.TEXT])],
+        data=[{f"{LABELS}/index": i, f"{LABELS}/name": n} for i, n in enumerate(label_names)],
+    )
 
 
 def _split_field(mlc, spec: ConfigSpec):
@@ -98,6 +117,8 @@ def croissant_metadata(stats: dict, files: dict[str, str], label_names: list[str
             fields.append(_split_field(mlc, spec))
             split_names.update(splits)
         record_sets.append(mlc.RecordSet(id=config, name=config, description=spec.description, fields=fields))
+    if any(kind == LABEL for config in stats["configs"] for _, kind, _ in CONFIGS[config].fields):
+        record_sets.insert(0, _labels_record_set(mlc, label_names))
     if split_names:
         record_sets.insert(0, _splits_record_set(mlc, sorted(split_names, key=list(_SPLIT_URIS).index)))
     metadata = mlc.Metadata(
