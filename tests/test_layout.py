@@ -98,3 +98,20 @@ def test_no_import_cycles():
 def test_no_module_over_the_size_limit():
     sizes = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in _modules().items()}
     assert {n: s for n, s in sizes.items() if s > MAX_LINES} == {}
+
+
+def test_every_design_reference_resolves_to_a_section():
+    import re
+
+    root = PACKAGE.parent
+    sections = set(re.findall(r"^## (\d+)\. ", (root / "docs" / "DESIGN.md").read_text(encoding="utf-8"), re.M))
+    cited: dict[str, set[str]] = {}
+    for path in [*root.glob("arnews_ds/**/*.py"), *root.glob("tests/*.py"), *root.glob("scripts/*.py"),
+                 root / "README.md", root / "CHANGELOG.md"]:
+        for ref in re.findall(r"DESIGN (§[\d§ ,\-–]+)", path.read_text(encoding="utf-8")):
+            numbers = re.findall(r"\d+", ref)
+            if "-" in ref or "–" in ref:  # a range such as §6-8
+                numbers = [str(n) for n in range(int(numbers[0]), int(numbers[-1]) + 1)]
+            cited.setdefault(path.name, set()).update(numbers)
+    assert cited and sections == {str(n) for n in range(1, len(sections) + 1)}
+    assert {name: sorted(n - sections) for name, n in cited.items() if n - sections} == {}
