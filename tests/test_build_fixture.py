@@ -273,3 +273,17 @@ def test_load_works_from_any_directory(fixture_build, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     topic = arnews_ds.load("topic")
     assert len(topic["train"]) == first.stats["configs"]["topic"]["train"]
+
+
+def test_stats_command_prints_the_polars_tables_of_a_build(fixture_build, capsys):
+    from arnews_ds.cli import main
+
+    root, first, _, _ = fixture_build
+    assert main(["stats", "--out", str(root / "out1")]) == 0
+    out = capsys.readouterr().out
+    for title in ("rows per config and split", "articles per outlet", "topic labels per split"):
+        assert f"## {title}" in out
+    train = first.stats["configs"]["topic"]["train"]
+    assert f"| topic | train | {train:,} |" in out
+    totals = sum(n for k, n in first.stats["outlets"].items())
+    assert totals == first.stats["configs"]["articles"]["full"]

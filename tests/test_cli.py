@@ -88,3 +88,12 @@ def test_parse_wrong_kind_of_input_is_one_line(tmp_path, fmt, make, expected):
     assert out.returncode == 2 and out.stdout == "" and "Traceback" not in out.stderr
     (line,) = out.stderr.splitlines()
     assert line.startswith(f"{path.name}: ") and expected in line
+
+
+def test_raw_dir_defaults_to_the_mirror_in_the_environment(raw, tmp_path):
+    import os
+
+    env = {**os.environ, "ARNEWS_MIRROR": str(raw), "ARNEWS_HOME": str(tmp_path / "empty-home")}
+    out = run("stats", "--raw", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "saudinewsnet: read" in out.stdout
