@@ -132,12 +132,10 @@ def _cmd_pool(args) -> int:
     from . import pooling
 
     try:
-        if args.extend:
+        if args.action == "extend":
             from .trec import read_run
 
-            if not (args.system and args.note):
-                raise UserError("--extend needs --system and --note")
-            print(pooling.extend(args.split, read_run(Path(args.extend)), args.system, args.note, args.depth,
+            print(pooling.extend(args.split, read_run(Path(args.run)), args.system, args.note, args.depth,
                                  args.batch_queries))
         else:
             print(pooling.new_pool(args.split, args.queries, args.seed, args.depth, args.batch_queries))
@@ -249,17 +247,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--files", nargs="+", default=[], help="import: judgment TSV files")
     p.set_defaults(func=_cmd_annotate)
 
-    p = sub.add_parser("pool", help="pool related-article candidates of >= 3 lexical systems for judging; "
-                       "--extend adds a later system's unjudged top documents to an existing pool")
-    p.add_argument("--split", choices=["test", "validation"], default="test")
-    p.add_argument("--queries", type=int, default=64, help="v1: test 64 (seed 5), validation 24 (seed 7)")
-    p.add_argument("--seed", type=int, default=5)
-    p.add_argument("--depth", type=int, default=10)
-    p.add_argument("--batch-queries", type=int, default=8, help="queries per judging batch")
-    p.add_argument("--extend", help="TREC run file of a system to add to the existing pool of --split")
-    p.add_argument("--system", help="--extend: the system's name in the pool file")
-    p.add_argument("--note", help="--extend: one line on what the system is")
-    p.set_defaults(func=_cmd_pool)
+    p = sub.add_parser("pool", help="related-article pools: `new` pools >= 3 lexical systems for judging; `extend` adds "
+                       "a later system's unjudged top documents to an existing pool")
+    actions = p.add_subparsers(dest="action", required=True)
+    for name, text in (("new", "choose stratified queries and pool the top documents of 3 lexical systems"),
+                       ("extend", "add one system's unjudged top documents to the pool of --split")):
+        a = actions.add_parser(name, help=text)
+        a.add_argument("--split", choices=["test", "validation"], default="test")
+        a.add_argument("--depth", type=int, default=10)
+        a.add_argument("--batch-queries", type=int, default=8, help="queries per judging batch")
+        a.set_defaults(func=_cmd_pool)
+        if name == "new":
+            a.add_argument("--queries", type=int, default=64, help="v1: test 64 (seed 5), validation 24 (seed 7)")
+            a.add_argument("--seed", type=int, default=5)
+        else:
+            a.add_argument("run", help="TREC run file of the system")
+            a.add_argument("--system", required=True, help="the system's name in the pool file")
+            a.add_argument("--note", required=True, help="one line on what the system is")
 
     p = sub.add_parser("splits", help="assign train/validation/test to new article ids (existing ones never move)")
     _raw_arg(p, "--raw-dir")

@@ -1,7 +1,7 @@
 """Pooled related-article judgments (DESIGN §7): queries stratified across outlets, the top documents of several
 systems pooled per query (TREC-style), judging batches, and extending a pool with a later system so it is not
-scored against judgments it never contributed to. `arnews-ds pool` and `arnews-ds annotate export --task related`
-are the command-line edges.
+scored against judgments it never contributed to. `arnews-ds pool new|extend` and `arnews-ds annotate export
+--task related` are the command-line edges.
 """
 from __future__ import annotations
 
