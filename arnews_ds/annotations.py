@@ -6,7 +6,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .adjudication import GOLD_METHODS, Reading, Resolution, resolve
 from .paths import ANNOTATIONS
+
 UNMAPPED = "unmapped"
 WHOLE_OUTLET = "*"  # a category_map row that covers every article of a single-topic outlet
 PURITY_FLOOR = 0.70
@@ -108,44 +110,76 @@ QREL_COLUMNS = ("query_id", "doc_id", "grade", "annotator", "method")
 POOL_FILES = {"test": "related_pool.json", "validation": "related_pool_validation.json"}
 
 
-def load_qrels(root: Path = ANNOTATIONS) -> dict[tuple[str, str], int]:
-    """(query_id, doc_id) -> grade from the manual judgments; a pair judged by several annotators gets the mean
-    grade rounded half down (agreement is reported separately); silver rows never enter."""
-    by_pair: dict[tuple[str, str], dict[str, int]] = {}
-    for i, row in enumerate(read_table(root / "related_qrels.tsv", QREL_COLUMNS, "\t"), start=2):
-        if row["method"] != "manual":
-            raise AnnotationError(f"related_qrels.tsv:{i}: gold judgments must be method=manual, got {row['method']}")
-        grade = int(row["grade"])
-        if grade not in (0, 1, 2):
+# Rows made under an older version count only where the new version did not change their meaning (GUIDELINES §4).
+CURRENT_GUIDELINES = "2.0"
+STABLE_V1_GRADES = frozenset({"0", "2"})  # related 1.0 grades whose definition 2.0 kept
+
+
+def _readings(rows: list[dict[str, str]], file: str, key: tuple[str, ...], value: str) -> list[Reading]:
+    out = []
+    for i, row in enumerate(rows, start=2):
+        if row["method"] not in GOLD_METHODS:
+            raise AnnotationError(f"{file}:{i}: gold rows must be method manual or manual-adjudicated, got "
+                                  f"{row['method']}")
+        out.append(Reading(tuple(row[c] for c in key), row[value], row["annotator"], row["method"]))
+    return out
+
+
+def _resolve(readings: list[Reading], file: str) -> Resolution:
+    try:
+        return resolve(readings)
+    except ValueError as e:
+        raise AnnotationError(f"{file}: {e}") from None
+
+
+def resolve_qrels(root: Path = ANNOTATIONS) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
+    """((query_id, doc_id) -> gold grade, counts): 2.0 judgments, adjudicated where they disagree; a pair judged
+    only under 1.0 keeps its grade when 1.0's readings agree on 0 or 2 (meanings 2.0 kept); 1.0 grade-1 pairs
+    without a 2.0 judgment are left out (`stale_v1`), as are open disagreements (`open`)."""
+    rows = read_table(root / "related_qrels.tsv", QREL_COLUMNS, "\t")
+    for i, row in enumerate(rows, start=2):
+        if row["grade"] not in ("0", "1", "2"):
             raise AnnotationError(f"related_qrels.tsv:{i}: grade must be 0, 1 or 2")
-        judges = by_pair.setdefault((row["query_id"], row["doc_id"]), {})
-        if row["annotator"] in judges:
-            raise AnnotationError(f"related_qrels.tsv:{i}: duplicate judgment by {row['annotator']}")
-        judges[row["annotator"]] = grade
-    return {pair: _mean_half_down(list(g.values())) for pair, g in sorted(by_pair.items())}
+    current = [r for r in rows if r.get("guidelines") == CURRENT_GUIDELINES]
+    judged_now = {(r["query_id"], r["doc_id"]) for r in current}
+    old: dict[tuple[str, str], set[str]] = {}
+    for r in rows:
+        if r.get("guidelines") != CURRENT_GUIDELINES and (r["query_id"], r["doc_id"]) not in judged_now:
+            old.setdefault((r["query_id"], r["doc_id"]), set()).add(r["grade"])
+    res = _resolve(_readings(current, "related_qrels.tsv", ("query_id", "doc_id"), "grade"), "related_qrels.tsv")
+    gold = {k: int(v) for k, v in res.gold.items()}
+    stale = 0
+    for pair, grades in old.items():
+        if len(grades) == 1 and grades <= STABLE_V1_GRADES:
+            gold[pair] = int(next(iter(grades)))
+        else:
+            stale += 1
+    counts = {"pairs": len(gold), "open": len(res.open), "stale_v1": stale, **dict(res.how),
+              "kept_v1": len(gold) - len(res.gold)}
+    return dict(sorted(gold.items())), counts
 
 
-def _mean_half_down(grades: list[int]) -> int:
-    """Mean rounded to the nearest integer, halves down: ceil(mean - 1/2) in integer arithmetic."""
-    n = len(grades)
-    return -((n - 2 * sum(grades)) // (2 * n))
+def load_qrels(root: Path = ANNOTATIONS) -> dict[tuple[str, str], int]:
+    """(query_id, doc_id) -> gold grade (see `resolve_qrels`)."""
+    return resolve_qrels(root)[0]
 
 
-def load_topic_gold(root: Path = ANNOTATIONS, labels: list[str] | None = None) -> tuple[dict[str, str], int]:
-    """(id -> gold label for items whose annotators all agree, number of items left out for disagreement)."""
+def resolve_topic_gold(root: Path = ANNOTATIONS, labels: list[str] | None = None) -> tuple[dict[str, str], dict]:
+    """(id -> gold label under the current guidelines, counts): adjudicated where readings disagree; 1.0 rows are
+    history (1.0 had no rules for the hard cases) and never enter."""
     labels = labels or [l.slug for l in load_taxonomy(root)]
-    by_id: dict[str, dict[str, str]] = {}
-    for i, row in enumerate(read_table(root / "topic_gold.tsv", ("id", "label", "annotator", "method"), "\t"), start=2):
-        if row["method"] != "manual":
-            raise AnnotationError(f"topic_gold.tsv:{i}: gold labels must be method=manual, got {row['method']}")
+    rows = read_table(root / "topic_gold.tsv", ("id", "label", "annotator", "method"), "\t")
+    for i, row in enumerate(rows, start=2):
         if row["label"] not in labels:
             raise AnnotationError(f"topic_gold.tsv:{i}: unknown label {row['label']!r}")
-        judges = by_id.setdefault(row["id"], {})
-        if row["annotator"] in judges:
-            raise AnnotationError(f"topic_gold.tsv:{i}: duplicate label by {row['annotator']}")
-        judges[row["annotator"]] = row["label"]
-    agreed = {i: next(iter(set(j.values()))) for i, j in by_id.items() if len(set(j.values())) == 1}
-    return dict(sorted(agreed.items())), len(by_id) - len(agreed)
+    current = [r for r in rows if r.get("guidelines") == CURRENT_GUIDELINES]
+    res = _resolve(_readings(current, "topic_gold.tsv", ("id",), "label"), "topic_gold.tsv")
+    return {k[0]: v for k, v in res.gold.items()}, {"items": len(res.gold), "open": len(res.open), **dict(res.how)}
+
+
+def load_topic_gold(root: Path = ANNOTATIONS, labels: list[str] | None = None) -> dict[str, str]:
+    """id -> gold topic label (see `resolve_topic_gold`)."""
+    return resolve_topic_gold(root, labels)[0]
 
 
 def load_headline_refs(root: Path = ANNOTATIONS) -> dict[str, list[str]]:

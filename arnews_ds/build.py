@@ -54,17 +54,18 @@ def prepare(raw: Path, annotations: Path = ANNOTATIONS, splits_dir: Path = SPLIT
     moved |= {i: "excluded" for i in exclusions.get("all", {}) if i not in moved}
     kept = move_out(result, moved)
     label_names = [label.slug for label in ann.load_taxonomy(annotations)]
-    topic_gold, topic_disagreed = ann.load_topic_gold(annotations, label_names)
+    topic_gold, topic_counts = ann.resolve_topic_gold(annotations, label_names)
+    qrels, qrel_counts = ann.resolve_qrels(annotations)
     # Annotations made on an article that is now merged into a duplicate cluster follow it to the representative.
     alias = {i: rep for i, rep in clusters.cluster_of.items() if i != rep}
     tables = make_tables(kept, read_assignment(splits_dir), ann.load_category_map(annotations, label_names),
-                         label_names, exclusions, ann.follow_qrels(ann.load_qrels(annotations), alias),
+                         label_names, exclusions, ann.follow_qrels(qrels, alias),
                          ann.follow(topic_gold, alias), ann.follow(ann.load_headline_refs(annotations), alias))
     stats = table_stats(tables)
     stats["dedup"] = {"exact_merged": clusters.n_exact_merged, "near_merged": clusters.n_near_merged,
                       "clusters": len(clusters.clusters)}
     stats["balanced"] = result.balanced
-    stats["topic_gold_disagreed"] = topic_disagreed
+    stats["gold_resolution"] = {"topic": topic_counts, "related": qrel_counts}
     stats["agreement"] = agreement(annotations)
     stats["category_purity"] = category_purity(
         kept, ann.read_table(annotations / "category_map.csv", ann.MAP_COLUMNS, ","), ann.UNMAPPED)

@@ -104,11 +104,14 @@ def render_tables(stats: dict, accounting_text: str, figures: list[str]) -> str:
                   markdown_table(st.purity_table(stats), ["corpus/outlet/category", "label", "purity", "read",
                                                           "articles"]), ""]
     if stats.get("silver_vs_gold"):
-        parts += ["### Label noise: silver category labels vs manual gold labels (topic `test_verified`)", "",
-                  "For each source category, how often its mapped (silver) label equals the label our annotators gave "
-                  "after reading the article. `-` = the category is unmapped; `*` = the whole outlet.", "",
+        parts += ["### Label noise: silver category labels vs hand-made gold labels (topic `test`)", "",
+                  "For each source category, the gold labels our annotators gave its test articles after reading "
+                  "them (silver -> gold confusion), and the noise rate: the share whose gold label differs from the "
+                  "category's mapped (silver) label, with its 95% Wilson interval. A category whose noise is above "
+                  "30% is remapped or unmapped (`annotations/category_map.csv`). `-` = the category is unmapped; "
+                  "`*` = the whole outlet.", "",
                   markdown_table(st.noise_table(stats), ["corpus/outlet/category", "mapped to", "gold items",
-                                                         "silver = gold"]), ""]
+                                                         "gold labels", "noise [95% CI]"]), ""]
     if stats.get("agreement"):
         parts += ["### Annotator agreement", "", "```", json.dumps(stats["agreement"], indent=2), "```", ""]
     if stats.get("headline_human_ceiling"):

@@ -68,7 +68,7 @@ def _cmd_stats(args) -> int:
     tables = {"rows per config and split": st.config_table(stats), "articles per outlet": st.outlet_table(stats),
               "topic labels per split (silver)": st.label_table(stats, CONFIGS["topic"].splits),
               "category purity (mapped source categories)": st.purity_table(stats),
-              "label noise (silver vs gold, test_verified)": st.noise_table(stats)}
+              "label noise (silver vs gold, topic test)": st.noise_table(stats)}
     for title, df in tables.items():
         if df.height:
             print(f"## {title}\n\n{markdown_table(df)}\n")

@@ -48,8 +48,9 @@ CONFIGS: dict[str, ConfigSpec] = {
     ),
     "topic": ConfigSpec(
         "topic",
-        "Topic classification into the unified taxonomy (annotations/taxonomy.yaml). Labels are silver "
-        "(source category -> label through annotations/category_map.csv, categories with manually read purity >= 0.7).",
+        "Topic classification into the unified taxonomy (annotations/taxonomy.yaml). train/validation labels are "
+        "silver (source category -> label through annotations/category_map.csv); every test label was read and "
+        "decided by hand (annotations/topic_gold.tsv, guidelines 2.0).",
         (
             ("id", STRING, "article id"),
             ("title", STRING, "headline"),
@@ -57,14 +58,15 @@ CONFIGS: dict[str, ConfigSpec] = {
             ("label", LABEL, "unified topic label"),
             ("outlet", STRING, "outlet slug"),
         ),
-        ("train", "validation", "test", "test_verified"),  # test_verified: test items with agreed manual labels
+        ("train", "validation", "test"),
         task_category="text-classification",
         task_id="topic-classification",
     ),
     "headline": ConfigSpec(
         "headline",
-        "Headline generation: write the title from the body. Generic recurring titles and titles repeated "
-        "verbatim at the start of the body are excluded (annotations/exclusions.tsv).",
+        "Headline generation: write the title from the body. Generic recurring titles, titles repeated "
+        "verbatim at the start of the body, opinion sections and bodies under 30 words are excluded "
+        "(annotations/exclusions.tsv).",
         (
             ("id", STRING, "article id"),
             ("text", STRING, "article body"),

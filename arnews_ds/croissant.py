@@ -38,9 +38,7 @@ SPLITS = "splits"  # id of the cr:Split record set
 LABELS = "labels"  # id of the sc:Enumeration record set of topic class names
 ENUMERATION = "https://schema.org/Enumeration"  # Croissant's data type of a categories record set
 # Croissant's well-known split URIs (the other split names, `full` and `corpus`, are single-file configs).
-# `test_verified` (the manually labeled test subset) is a test split too.
-_SPLIT_URIS = {"train": "cr:TrainingSplit", "validation": "cr:ValidationSplit", "test": "cr:TestSplit",
-               "test_verified": "cr:TestSplit"}
+_SPLIT_URIS = {"train": "cr:TrainingSplit", "validation": "cr:ValidationSplit", "test": "cr:TestSplit"}
 
 
 def parquet_path(config: str, split: str) -> str:

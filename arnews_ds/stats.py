@@ -70,19 +70,42 @@ def _cmap_frame(cmap: dict[tuple[str, str, str], str]):
 
 def label_noise(articles, topic_gold: dict[str, str], cmap: dict[tuple[str, str, str], str],
                 whole_outlet: str) -> dict[str, dict]:
-    """Per source category of the hand-labeled articles: gold items, the category's mapped (silver) label and how
-    many gold labels equal it. The whole-outlet row counts only for outlets without editorial categories."""
+    """Per source category of the hand-labeled articles: gold items, the category's mapped (silver) label, how many
+    gold labels equal it, the silver -> gold confusion counts, and the noise rate (share of gold labels that differ
+    from a mapped label) with its 95% Wilson interval. The whole-outlet row counts only for outlets without
+    editorial categories."""
     import polars as pl
 
     gold = _frame([{"id": i, "gold": g} for i, g in topic_gold.items()], {"id": pl.String, "gold": pl.String})
     df = (_category_frame([a for a in articles if a.id in topic_gold], whole_outlet)
           .join(gold, on="id").join(_cmap_frame(cmap), on=["corpus", "outlet", "category"], how="left")
-          .filter(~(pl.col("mapped").is_null() & (pl.col("category") == whole_outlet) & pl.col("has_categories")))
-          .group_by("corpus", "outlet", "category")
-          .agg(gold=pl.len(), mapped_to=pl.col("mapped").first().fill_null("-"),
-               agree=(pl.col("mapped") == pl.col("gold")).fill_null(False).sum())
-          .sort("corpus", "outlet", "category"))
-    return {f"{c}/{o}/{k}": {"gold": g, "mapped_to": m, "agree": a} for c, o, k, g, m, a in df.iter_rows()}
+          .filter(~(pl.col("mapped").is_null() & (pl.col("category") == whole_outlet) & pl.col("has_categories"))))
+    confusion = df.group_by("corpus", "outlet", "category", "gold").agg(n=pl.len())
+    per_cat: dict[tuple, dict[str, int]] = {}
+    for c, o, k, g, n in confusion.iter_rows():
+        per_cat.setdefault((c, o, k), {})[g] = n
+    agg = (df.group_by("corpus", "outlet", "category")
+           .agg(gold=pl.len(), mapped_to=pl.col("mapped").first().fill_null("-"),
+                agree=(pl.col("mapped") == pl.col("gold")).fill_null(False).sum())
+           .sort("corpus", "outlet", "category"))
+    out = {}
+    for c, o, k, g, m, a in agg.iter_rows():
+        row = {"gold": g, "mapped_to": m, "agree": a, "confusion": dict(sorted(per_cat[(c, o, k)].items()))}
+        if m != "-":
+            row["noise"] = round((g - a) / g, 4)
+            row["noise_ci95"] = [round(x, 4) for x in wilson_interval(g - a, g)]
+        out[f"{c}/{o}/{k}"] = row
+    return out
+
+
+def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """95% Wilson score interval of a proportion k/n (sound for small n and proportions near 0 or 1)."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def category_purity(articles, cmap_rows: list[dict], unmapped: str) -> dict[str, dict]:
@@ -189,14 +212,17 @@ def label_table(stats: dict, splits: tuple[str, ...]):
 
 
 def noise_table(stats: dict):
-    """Label noise per source category: mapped label, gold items, share of gold labels equal to the silver one."""
+    """Label noise per source category: mapped label, gold items, silver -> gold confusion, noise rate [95% CI]."""
     import polars as pl
 
-    df = _frame([{"category": k, **v} for k, v in stats.get("silver_vs_gold", {}).items()],
-                {"category": pl.String, "mapped_to": pl.String, "gold": pl.Int64, "agree": pl.Int64})
-    return df.select("category", "mapped_to", "gold",
-                     silver_eq_gold=pl.when(pl.col("mapped_to") != "-")
-                     .then((pl.col("agree") / pl.col("gold")).round(2).cast(pl.String)).otherwise(pl.lit("—")))
+    rows = []
+    for k, v in stats.get("silver_vs_gold", {}).items():
+        ci = v.get("noise_ci95")
+        rows.append({"category": k, "mapped_to": v["mapped_to"], "gold": v["gold"],
+                     "gold_labels": " ".join(f"{label}:{n}" for label, n in v.get("confusion", {}).items()),
+                     "noise": f"{v['noise']:.2f} [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "—"})
+    return _frame(rows, {"category": pl.String, "mapped_to": pl.String, "gold": pl.Int64, "gold_labels": pl.String,
+                         "noise": pl.String})
 
 
 def purity_table(stats: dict):

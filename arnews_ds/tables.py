@@ -50,17 +50,16 @@ def make_tables(articles: list[Article], assignment: dict[str, str], cmap: dict,
         rows["articles"]["full"].append(_article_row(a, split))
         rows["corpus"]["corpus"].append({"_id": a.id, "title": a.title, "text": a.body})
         label = ann.silver_topic(a.corpus, a.outlet, a.source_categories, cmap)
-        if label is not None and a.id not in exclusions.get("topic", {}):
-            rows["topic"][split].append({"id": a.id, "title": a.title, "text": a.body,
-                                         "label": label_names.index(label), "outlet": a.outlet})
+        if a.id in topic_gold and split != "test":
+            raise BuildError(f"topic_gold.tsv labels {a.id}, a {split} article: gold labels are for test only")
+        if split == "test":  # the test label is the hand-made gold one; silver labels train and select only
+            label = topic_gold.get(a.id)
         elif label is None and any(cmap.get((a.corpus, a.outlet, c), ann.UNMAPPED) != ann.UNMAPPED
                                    for c in (*a.source_categories, ann.WHOLE_OUTLET)):
             conflicting += 1
-        if a.id in topic_gold:
-            if split != "test":
-                raise BuildError(f"topic_gold.tsv labels {a.id}, a {split} article: gold labels are for test only")
-            rows["topic"]["test_verified"].append({"id": a.id, "title": a.title, "text": a.body,
-                                                   "label": label_names.index(topic_gold[a.id]), "outlet": a.outlet})
+        if label is not None and a.id not in exclusions.get("topic", {}):
+            rows["topic"][split].append({"id": a.id, "title": a.title, "text": a.body,
+                                         "label": label_names.index(label), "outlet": a.outlet})
         if a.title and a.id not in exclusions.get("headline", {}):
             rows["headline"][split].append({"id": a.id, "text": a.body, "headline": a.title, "outlet": a.outlet})
             if a.id in headline_refs and split == "test":

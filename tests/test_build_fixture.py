@@ -41,17 +41,24 @@ def _write_annotations(root: Path, articles, assignment) -> None:
     q, d1, d2 = test_ids[0], test_ids[1], test_ids[2]
     with (root / "topic_gold.tsv").open("w", encoding="utf-8") as f:
         f.write("id\tlabel\tannotator\tmethod\tguidelines\n")
-        f.write(f"{test_ids[0]}\tsports\tfixture-a\tmanual\t1.0\n{test_ids[0]}\tsports\tfixture-b\tmanual\t1.0\n")
-        f.write(f"{test_ids[1]}\tpolitics\tfixture-a\tmanual\t1.0\n{test_ids[1]}\teconomy\tfixture-b\tmanual\t1.0\n")
-        f.write(f"{test_ids[2]}\tculture\tfixture-a\tmanual\t1.0\n")
+        f.write(f"{test_ids[0]}\tsports\tfixture-a\tmanual\t2.0\n{test_ids[0]}\tsports\tfixture-b\tmanual\t2.0\n")
+        # a disagreement decided by a third reading
+        f.write(f"{test_ids[1]}\tpolitics\tfixture-a\tmanual\t2.0\n{test_ids[1]}\teconomy\tfixture-b\tmanual\t2.0\n"
+                f"{test_ids[1]}\teconomy\tfixture-c\tmanual-adjudicated\t2.0\n")
+        f.write(f"{test_ids[2]}\tculture\tfixture-a\tmanual\t2.0\n")
+        f.write(f"{test_ids[3]}\tsociety\tfixture-a\tmanual\t1.0\n")  # history: 1.0 rows never enter
+        f.write(f"{test_ids[4]}\tpolitics\tfixture-a\tmanual\t2.0\n{test_ids[4]}\tsports\tfixture-b\tmanual\t2.0\n")
     with (root / "headline_refs.tsv").open("w", encoding="utf-8") as f:
         f.write("id\treference\tannotator\tmethod\tguidelines\n")
         f.write(f"{test_ids[0]}\tالوزير يفتتح مشروعاً جديداً\tfixture-a\tmanual\t1.0\n")
         f.write(f"{test_ids[0]}\tافتتاح مشروع جديد في الرياض\tfixture-b\tmanual\t1.0\n")
+    d3 = test_ids[3]
     with (root / "related_qrels.tsv").open("w", encoding="utf-8") as f:
         f.write("query_id\tdoc_id\tgrade\tduplicate\tannotator\tmethod\tguidelines\n")
-        f.write(f"{q}\t{d1}\t2\t0\tfixture-a\tmanual\t1.0\n{q}\t{d1}\t1\t0\tfixture-b\tmanual\t1.0\n"
-                f"{q}\t{d2}\t0\t0\tfixture-a\tmanual\t1.0\n")
+        f.write(f"{q}\t{d1}\t2\t0\tfixture-a\tmanual\t2.0\n{q}\t{d1}\t1\t0\tfixture-b\tmanual\t2.0\n"
+                f"{q}\t{d1}\t2\t0\tfixture-c\tmanual-adjudicated\t2.0\n"
+                f"{q}\t{d2}\t0\t0\tfixture-a\tmanual\t1.0\n"  # a 1.0 grade 2.0 kept: stays
+                f"{q}\t{d3}\t1\t0\tfixture-a\tmanual\t1.0\n")  # a 1.0 grade 1 not re-judged: left out
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +111,7 @@ def test_topic_labels_come_from_the_category_map(fixture_build):
 
     root, _, _, _ = fixture_build
     arts = {r["id"]: r for r in datasets.load_dataset(str(root / "out1"), "articles", split="full")}
-    for split in ("train", "validation", "test"):
+    for split in ("train", "validation"):  # test labels are the hand-made gold ones
         for r in datasets.load_dataset(str(root / "out1"), "topic", split=split):
             cats = arts[r["id"]]["source_categories"]
             name = ["politics", "economy", "sports", "culture", "technology", "society"][r["label"]]
@@ -118,7 +125,7 @@ def test_qrels_merge_double_judgments_and_queries_carry_title_and_body(fixture_b
 
     root, _, _, _ = fixture_build
     qrels = datasets.load_dataset(str(root / "out1"), "qrels", split="test")
-    assert sorted(r["score"] for r in qrels) == [0, 1]  # grades 2 and 1 from two annotators -> 1 (half down)
+    assert sorted(r["score"] for r in qrels) == [0, 2]  # 2/1 adjudicated to 2; the stale 1.0 grade 1 left out
     queries = datasets.load_dataset(str(root / "out1"), "queries", split="test")
     assert len(queries) == 1 and "\n\n" in queries[0]["text"]
 
@@ -133,9 +140,9 @@ def test_mteb_tasks_read_the_build(fixture_build):
     data = retrieval.dataset["default"]["test"]
     assert len(data["corpus"]) == first.stats["configs"]["corpus"]["corpus"]
     (qid, docs), = data["relevant_docs"].items()
-    assert list(data["queries"]["id"]) == [qid] and sorted(docs.values()) == [0, 1]
+    assert list(data["queries"]["id"]) == [qid] and sorted(docs.values()) == [0, 2]
     assert {s: len(d) for s, d in topic.dataset.items()} == {
-        s: first.stats["configs"]["topic"][s] for s in ("train", "test", "test_verified")}
+        s: first.stats["configs"]["topic"][s] for s in ("train", "test")}
     manifest = (root / "out1" / "data" / "manifest.json").read_bytes()
     assert retrieval.metadata.dataset == {"path": str(root / "out1"),
                                           "revision": "local-" + hashlib.sha256(manifest).hexdigest()[:16]}
@@ -196,7 +203,7 @@ def test_mteb_evaluate_runs_every_task_offline(fixture_build):
                            cache=None, show_progress_bar=False)
     scores = {r.task_name: r.scores for r in result.task_results}
     assert set(scores) == {"ArNewsRelatedArticleRetrieval", "ArNewsTopicClassification"}
-    assert set(scores["ArNewsTopicClassification"]) == {"test", "test_verified"}
+    assert set(scores["ArNewsTopicClassification"]) == {"test"}
     for by_split in scores.values():
         for (split_scores,) in by_split.values():
             assert 0.0 <= split_scores["main_score"] <= 1.0
@@ -245,14 +252,17 @@ def test_publish_dry_run_validates_offline(fixture_build):
         publish("org/arnews_ds", "v0.0.1", folder=root / "out1", dry_run=True)
 
 
-def test_gold_topic_split_keeps_agreed_items_only(fixture_build):
+def test_topic_test_labels_are_the_resolved_gold(fixture_build):
     import datasets
 
     root, first, _, _ = fixture_build
-    verified = datasets.load_dataset(str(root / "out1"), "topic", split="test_verified")
-    names = verified.features["label"].names
-    assert sorted(names[r["label"]] for r in verified) == ["culture", "sports"]  # the disagreed item is left out
-    assert first.stats["topic_gold_disagreed"] == 1
+    test = datasets.load_dataset(str(root / "out1"), "topic", split="test")
+    names = test.features["label"].names
+    # agreed, adjudicated and single readings enter; the 1.0 row and the open disagreement do not
+    assert sorted(names[r["label"]] for r in test) == ["culture", "economy", "sports"]
+    assert first.stats["gold_resolution"]["topic"] == {"items": 3, "open": 1, "agreed": 1, "adjudicated": 1,
+                                                       "single": 1}
+    assert first.stats["gold_resolution"]["related"]["stale_v1"] == 1
     assert any(v["gold"] for v in first.stats["silver_vs_gold"].values())
 
 

@@ -13,13 +13,13 @@ def _write(root, task, model, test, settings, wall):
 
 
 def test_rows_carry_main_metric_hand_annotated_view_and_device(tmp_path):
-    _write(tmp_path, "topic", "transformer", {"macro_f1": 0.81, "test_verified": {"macro_f1": 0.7}},
+    _write(tmp_path, "headline", "transformer", {"rougeL": 0.81, "multi_reference": {"rougeL": 0.7}},
            {"variant": "scratch", "device": "cpu", "torch_threads": 2}, 600.0)
     _write(tmp_path, "retrieval", "tfidf", {"ndcg_at_10": 0.5, "judged_at_10": 0.25}, {"variant": "bm25"}, 90.0)
     rows = leaderboard(tmp_path)
     assert [(r["task"], r["value"], r["hand"], r["device"]) for r in rows] == [
-        ("retrieval", 0.5, None, "cpu"), ("topic", 0.81, 0.7, "cpu, 2 threads")]
+        ("headline", 0.81, 0.7, "cpu, 2 threads"), ("retrieval", 0.5, None, "cpu")]
     table = format_leaderboard(rows)
-    assert "| topic | transformer | scratch | macro_f1 | 0.81 | 0.7 | 10 min (cpu, 2 threads) | 9.9.9 |" in table
+    assert "| headline | transformer | scratch | rougeL | 0.81 | 0.7 | 10 min (cpu, 2 threads) | 9.9.9 |" in table
     assert "| retrieval | tfidf | bm25 | ndcg_at_10 | 0.5 (judged@10 0.25) | — | 2 min (cpu) | 9.9.9 |" in table
     assert table.endswith(LEGEND)

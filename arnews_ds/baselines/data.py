@@ -20,19 +20,13 @@ def _rows(folder: Path, config: str, split: str) -> list[dict]:
 
 
 def load_topic(folder: Path) -> TaskData:
-    """Silver train/validation/test, plus the hand-labeled `test_verified` items (see `TaskData.verified`)."""
+    """Silver train/validation and the hand-labeled test split."""
     import datasets
 
     _require_build(folder)
     ds = datasets.load_dataset(str(folder), "topic")
-    names = ds["train"].features["label"].names
-    test = ds["test"].to_list()
-    gold_rows = ds["test_verified"].to_list() if "test_verified" in ds else []
-    in_test = {r["id"] for r in test}
-    extra = [r for r in gold_rows if r["id"] not in in_test]  # e.g. outlets without editorial categories
-    return TaskData("topic", ds["train"].to_list(), ds["validation"].to_list(), test + extra,
-                    label_names=names, verified={r["id"]: names[r["label"]] for r in gold_rows},
-                    verified_only=frozenset(r["id"] for r in extra))
+    return TaskData("topic", ds["train"].to_list(), ds["validation"].to_list(), ds["test"].to_list(),
+                    label_names=ds["train"].features["label"].names)
 
 
 def load_headline(folder: Path) -> TaskData:

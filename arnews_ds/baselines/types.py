@@ -20,11 +20,6 @@ class TaskData:
     qrels: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     # headline: test id -> hand-written reference headlines (the multi-reference subset), empty before annotation
     references: dict[str, list[str]] = field(default_factory=dict)
-    # topic: test id -> manually verified gold label (the `test_verified` split), empty before annotation.
-    # Verified items without a silver label are appended to `test` (ids in `verified_only`) so baselines predict
-    # them too; the silver test score leaves them out.
-    verified: dict[str, str] = field(default_factory=dict)
-    verified_only: frozenset[str] = frozenset()
 
 
 @dataclass
