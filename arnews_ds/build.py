@@ -304,7 +304,7 @@ def built_rows(config: str, split: str, folder: Path = PACKAGE_DIR) -> list[dict
 def write_card(out: Path = PACKAGE_DIR, results_dir: Path | None = None) -> Path:
     """(Re)render `<out>/README.md` from the build manifest, DATASET_CARD.md and the committed results leaderboard;
     `arnews-ds card` calls this after baseline runs so the leaderboard shows without a rebuild."""
-    from .baselines.runner import RESULTS_DIR, format_leaderboard, leaderboard
+    from .baselines.runner import RESULTS_DIR, leaderboard, load_leaderboard
     from .card import card_metadata, render_card, render_tables
 
     manifest = json.loads((out / "data" / "manifest.json").read_text(encoding="utf-8"))
@@ -314,7 +314,13 @@ def write_card(out: Path = PACKAGE_DIR, results_dir: Path | None = None) -> Path
     if rows:
         board = ("## Leaderboard (test split)\n\nScores of the baselines in `results/`, produced by "
                  "`python scripts/baseline.py --task T --model M` on the splits and dataset version shown.\n\n"
-                 + format_leaderboard(rows) + "\n")
+                 + load_leaderboard(results_dir or RESULTS_DIR) + "\n")
+    bias = (results_dir or RESULTS_DIR) / "retrieval" / "pool_bias.json"
+    if bias.exists():
+        from .metrics.pool_bias import POOL_BIAS_INTRO, format_pool_bias
+
+        board += ("\n### Retrieval pool bias (leave one system out)\n\n" + POOL_BIAS_INTRO + "\n\n"
+                  + format_pool_bias(json.loads(bias.read_text(encoding="utf-8"))) + "\n")
     body = (REPO_ROOT / "DATASET_CARD.md").read_text(encoding="utf-8")
     tables = render_tables(stats, manifest["accounting"], manifest["figures"])
     card = render_card(card_metadata(stats, manifest["label_names"], manifest["nbytes"]), body, board + "\n" + tables)

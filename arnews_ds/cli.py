@@ -92,9 +92,9 @@ def _cmd_card(args) -> int:
     path = write_card(out)
     print(f"card written to {path}")
     if args.leaderboard:
-        from .baselines.runner import format_leaderboard, leaderboard
+        from .baselines.runner import load_leaderboard
 
-        print(format_leaderboard(leaderboard()))
+        print(load_leaderboard())
     return 0
 
 
@@ -156,6 +156,62 @@ def _cmd_annotate(args) -> int:
         print(f"imported {total} {args.task} judgments")
         return 0
     print(json.dumps(an.agreement(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _cmd_significance(args) -> int:
+    from .baselines.runner import RESULTS_DIR
+    from .baselines.significance import write_significance
+
+    results = Path(args.results) if args.results else RESULTS_DIR
+    for task in args.task:
+        if not (results / task).is_dir():
+            raise UserError(f"no results for {task} in {results}: run scripts/baseline.py --task {task} first")
+        path = write_significance(task, results)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        print(f"{path}: {len(data['systems'])} systems ({', '.join(data['systems'])}), {len(data['pairs'])} "
+              "paired comparisons")
+    return 0
+
+
+def _committed_runs(results: Path) -> dict[str, Path]:
+    """Every committed retrieval test run, by its TREC run tag (the system name the pool file uses)."""
+    runs = {}
+    for path in sorted(results.glob("retrieval/*/run.test*.trec*")):
+        from .baselines.items import read_run_tag
+
+        runs.setdefault(read_run_tag(path), path)
+    return runs
+
+
+def _cmd_pool_bias(args) -> int:
+    from .baselines.items import read_qrels, read_run
+    from .baselines.runner import RESULTS_DIR
+    from .metrics.pool_bias import format_pool_bias, pool_bias, read_pools
+
+    try:
+        pools = read_pools(json.loads(Path(args.pool).read_text(encoding="utf-8")))
+    except (OSError, ValueError) as e:
+        raise UserError(f"{args.pool}: {e}") from None
+    if args.qrels:
+        qrels = read_qrels(Path(args.qrels))
+    else:
+        qrels = {}
+        for r in _built_rows("qrels", "test"):
+            qrels.setdefault(r["query-id"], {})[r["corpus-id"]] = r["score"]
+    if not qrels:
+        raise UserError("no judged test query in the qrels")
+    outside = sorted(set(qrels) - set(pools))
+    if outside:  # scored like every other query; none of their pairs counts as contributed by one system alone
+        print(f"{len(outside)} judged queries are not in {args.pool} (e.g. {outside[0]})", file=sys.stderr)
+    paths = dict(pair.split("=", 1) for pair in args.run) if args.run else _committed_runs(RESULTS_DIR)
+    if not paths:
+        raise UserError("no runs: pass --run SYSTEM=RUN_FILE (TREC format), or commit results/retrieval/*/run.test.trec")
+    bias = pool_bias(pools, qrels, {name: read_run(Path(p)) for name, p in paths.items()})
+    out = Path(args.out) if args.out else RESULTS_DIR / "retrieval" / "pool_bias.json"
+    out.write_text(json.dumps(bias, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(format_pool_bias(bias))
+    print(f"written to {out}")
     return 0
 
 
@@ -226,6 +282,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="built dataset folder (default: the arnews_ds/ package folder)")
     p.add_argument("--leaderboard", action="store_true", help="also print the leaderboard")
     p.set_defaults(func=_cmd_card)
+
+    p = sub.add_parser("significance", help="paired tests between the committed models of a task -> "
+                       "results/<task>/significance.json")
+    p.add_argument("--task", nargs="+", required=True, choices=["topic", "headline", "retrieval"])
+    p.add_argument("--results", help="results folder (default: results/)")
+    p.set_defaults(func=_cmd_significance)
+
+    p = sub.add_parser("pool-bias", help="leave-one-system-out pool bias and judged@k -> "
+                       "results/retrieval/pool_bias.json")
+    p.add_argument("--pool", default="annotations/related_pool.json", help="pool file (schema v2)")
+    p.add_argument("--qrels", help="TREC qrels file (default: the built dataset's test qrels)")
+    p.add_argument("--run", nargs="*", metavar="SYSTEM=RUN_FILE",
+                   help="TREC run per system, named as in the pool file (default: the committed test runs by tag)")
+    p.add_argument("--out", help="output JSON (default: results/retrieval/pool_bias.json)")
+    p.set_defaults(func=_cmd_pool_bias)
 
     p = sub.add_parser("verify", help="checksums, counts, split leakage, annotation ids; non-zero exit on failure")
     p.add_argument("--out", help="built dataset folder (default: the arnews_ds/ package folder)")

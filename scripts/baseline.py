@@ -12,6 +12,7 @@ from pathlib import Path
 
 from arnews_ds.baselines import MODEL_NAMES, TASK_NAMES, Options
 from arnews_ds.baselines.runner import RESULTS_DIR, run
+from arnews_ds.baselines.significance import write_significance
 
 
 def main() -> None:
@@ -34,6 +35,8 @@ def main() -> None:
     if summary.get("note"):
         print(summary["note"])
     print(f"results written to {out}")
+    if args.out is None:  # the committed results changed: re-test every pair of models of this task
+        print(f"significance written to {write_significance(args.task, RESULTS_DIR)}")
 
 
 if __name__ == "__main__":

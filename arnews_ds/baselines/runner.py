@@ -10,7 +10,9 @@ import resource
 import time
 from pathlib import Path
 
-from . import BaselineResult, Options, TaskData, get_baseline
+from . import BaselineResult, Options, TaskData, get_baseline, items
+from .significance import confidence_intervals, format_ci, load_significance, significance_marks
+from ..metrics.scores import judged_at_k
 from ..build import PACKAGE_DIR, REPO_ROOT
 
 RESULTS_DIR = REPO_ROOT / "results"
@@ -71,53 +73,66 @@ def load_task_data(task: str, folder: Path = PACKAGE_DIR) -> TaskData:
                     queries=queries, qrels=qrels)
 
 
-def score(task: str, data: TaskData, result: BaselineResult) -> dict | None:
-    """Test metrics of a result with our metrics; None for retrieval without test judgments."""
-    from ..metrics.scores import headline_scores, judged_at_k, retrieval_scores, topic_scores
-
+def item_records(task: str, data: TaskData, result: BaselineResult) -> dict:
+    """The per-item records `items.py` describes: topic/headline rows, retrieval test judgments."""
     if task == "topic":
-        index = {name: i for i, name in enumerate(data.label_names)}
-        silver = [p for p in result.predictions if p["id"] not in data.verified_only]
-        scores = topic_scores([index[p["gold"]] for p in silver], [index[p["pred"]] for p in silver], data.label_names)
-        subset = [p for p in result.predictions if p["id"] in data.verified]
-        if subset:
-            # The manually labeled test articles, scored against their gold labels (the label-noise-free score).
-            scores["test_verified"] = {"n": len(subset), **topic_scores(
-                [index[data.verified[p["id"]]] for p in subset], [index[p["pred"]] for p in subset], data.label_names)}
-        return scores
+        return {"rows": items.topic_rows(result.predictions, data.verified, data.verified_only)}
     if task == "headline":
-        scores = headline_scores([p["prediction"] for p in result.predictions],
-                                 [p["reference"] for p in result.predictions])
-        subset = [p for p in result.predictions if p["id"] in data.references]
-        if subset:
-            # On the hand-annotated subset: the published title plus every hand-written reference (max over them).
-            multi = headline_scores([p["prediction"] for p in subset],
-                                    [[p["reference"], *data.references[p["id"]]] for p in subset])
-            scores["multi_reference"] = {"n": len(subset), **multi}
-        return scores
-    if not data.qrels.get("test"):
+        preds = result.predictions
+        return {"rows": items.headline_rows([p["id"] for p in preds], [p["prediction"] for p in preds],
+                                            [p["reference"] for p in preds], data.references)}
+    return {"qrels": data.qrels.get("test") or {}}
+
+
+def test_views(task: str, result: BaselineResult, records: dict) -> items.Views | None:
+    """The scored views of a result (None for retrieval without test judgments)."""
+    if task == "topic":
+        return items.topic_views(records["rows"])
+    if task == "headline":
+        return items.headline_views(records["rows"])
+    if not records["qrels"]:
         return None
-    run = result.runs.get("test", {})
-    return {**retrieval_scores(data.qrels["test"], run), "judged_at_10": judged_at_k(data.qrels["test"], run, 10)}
+    return items.retrieval_views(records["qrels"], result.runs.get("test", {}))
+
+
+def score(task: str, data: TaskData, result: BaselineResult, records: dict | None = None) -> dict | None:
+    """Test metrics of a result with our metrics, from its per-item records; None for retrieval without test
+    judgments."""
+    records = records or item_records(task, data, result)
+    views = test_views(task, result, records)
+    if views is None:
+        return None
+    test = items.score_views(task, views, data.label_names)
+    if task == "retrieval":
+        test["judged_at_10"] = judged_at_k(records["qrels"], result.runs.get("test", {}), 10)
+    return test
 
 
 def _manifest(folder: Path) -> dict:
     return json.loads((folder / "data" / "manifest.json").read_text(encoding="utf-8"))
 
 
-def write_outputs(out: Path, task: str, model: str, result: BaselineResult, summary: dict) -> None:
+def write_outputs(out: Path, task: str, model: str, result: BaselineResult, summary: dict,
+                  records: dict | None = None) -> None:
+    """metrics.json and the per-item files (`items.py`); headline predictions quote article text (git-ignored)."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "metrics.json").write_text(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                       encoding="utf-8")
-    if result.predictions:
-        with (out / "predictions.jsonl").open("w", encoding="utf-8") as f:
-            for p in result.predictions:
-                f.write(json.dumps(p, ensure_ascii=False) + "\n")
+    records = records or {}
+    if task == "topic" and "rows" in records:
+        items.write_jsonl(out / "predictions.jsonl", records["rows"])
+    elif task == "headline":
+        items.write_jsonl(out / "predictions.jsonl", [{"split": "test", **p} for p in result.predictions])
+        if "rows" in records:
+            items.write_jsonl(out / "item_scores.jsonl", records["rows"])
+    variant = summary["settings"].get("variant") or model
     for split, run in result.runs.items():
-        with (out / f"run.{split}.trec").open("w", encoding="utf-8") as f:
-            for qid in sorted(run):
-                for rank, (doc, s) in enumerate(run[qid], start=1):
-                    f.write(f"{qid} Q0 {doc} {rank} {s:.6f} arnews-{model}\n")
+        items.write_run(out / f"run.{split}.trec", run, variant)
+    for other, runs in (result.extra.get("runs") or {}).items():
+        if "test" in runs:  # variants not chosen: test runs only (pool-bias and significance inputs)
+            items.write_run(out / f"run.test.{other}.trec", runs["test"], other)
+    if records.get("qrels"):
+        items.write_qrels(out / "qrels.test.txt", records["qrels"])
 
 
 def run(task: str, model: str, opts: Options, out: Path | None = None, folder: Path = PACKAGE_DIR) -> dict:
@@ -126,7 +141,9 @@ def run(task: str, model: str, opts: Options, out: Path | None = None, folder: P
     t0 = time.perf_counter()
     result = get_baseline(task, model)(data, opts)
     wall = time.perf_counter() - t0
-    test = score(task, data, result)
+    records = item_records(task, data, result)
+    test = score(task, data, result, records)
+    views = test_views(task, result, records) if test is not None else None
     manifest = _manifest(folder)
     summary = {
         "task": task,
@@ -136,15 +153,19 @@ def run(task: str, model: str, opts: Options, out: Path | None = None, folder: P
         "settings": result.settings,
         "validation": result.validation,
         "test": test,
+        "test_ci95": confidence_intervals(task, views, data.label_names) if views else None,
         "extra": {k: v for k, v in result.extra.items() if k != "runs"},
-        "n_test": len(data.test) - len(data.verified_only),
+        # Items (retrieval: queries) behind the main `test` number.
+        "n_test": len(views[""]) if views else len(data.test) - len(data.verified_only),
         "wall_time_s": round(wall, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
+    if task == "topic":
+        summary["label_names"] = list(data.label_names)
     if test is None:
         summary["note"] = NO_JUDGMENTS
     if out is not None:
-        write_outputs(out, task, model, result, summary)
+        write_outputs(out, task, model, result, summary, records)
     return summary
 
 
@@ -159,9 +180,12 @@ def leaderboard(results_dir: Path = RESULTS_DIR) -> list[dict]:
         test = m.get("test") or {}
         metric = MAIN_METRIC[m["task"]]
         # The hand-annotated view of each task: gold topic labels, or multi-reference headlines.
-        hand = (test.get("test_verified") or test.get("multi_reference") or {}).get(metric)
+        hand_view = next((v for v in ("test_verified", "multi_reference") if v in test), None)
+        hand = (test.get(hand_view) or {}).get(metric)
+        ci = m.get("test_ci95") or {}
         rows.append({"task": m["task"], "model": m["model"], "metric": metric, "value": test.get(metric),
-                     "hand": hand, "test": test, "dataset_version": m["dataset_version"],
+                     "hand": hand, "ci": ci.get(metric), "hand_ci": (ci.get(hand_view) or {}).get(metric),
+                     "hand_view": hand_view, "test": test, "dataset_version": m["dataset_version"],
                      "variant": m["settings"].get("variant", ""), "note": m.get("note", ""),
                      "wall_time_s": m.get("wall_time_s"), "device": _device(m["settings"])})
     return rows
@@ -173,10 +197,6 @@ def _device(settings: dict) -> str:
     return f"{device}, {threads} threads" if threads and device == "cpu" else device
 
 
-def _fmt(value) -> str:
-    return f"{value:.4g}" if isinstance(value, (int, float)) else "—"
-
-
 LEGEND = ("`test`: topic — macro-F1 against the silver (category-map) labels of the test split; headline — ROUGE-L "
           "(×100) against the published title; retrieval — nDCG@10 on the hand-judged test queries, pooled from the "
           "systems named under the judgments table; `judged@10` is the share of a system's top 10 that was judged "
@@ -184,17 +204,45 @@ LEGEND = ("`test`: topic — macro-F1 against the silver (category-map) labels o
           "test`: topic — macro-F1 on the manually labeled `test_verified` split; headline — multi-reference ROUGE-L "
           "(published title + hand-written references) on the `headline_refs` articles. `time`: wall time of the "
           "whole run (training, validation selection, test predictions) on the device shown.")
+SIGNIFICANCE_LEGEND = ("`[lo, hi]`: 95% percentile-bootstrap interval over test items (retrieval: queries), 1,000 "
+                       "seeded resamples (`test_ci95` in metrics.json). `≈`: this model's difference from the best "
+                       "model of the task on that view is not significant at 0.05 (paired approximate randomization "
+                       "test, `results/<task>/significance.json`).")
 
 
-def format_leaderboard(rows: list[dict]) -> str:
-    """Markdown table of the main metric on the test split and on its hand-annotated view, then `LEGEND`."""
-    lines = ["| task | model | variant | main metric | test | hand-annotated test | time | dataset version |",
-             "|---|---|---|---|---|---|---|---|"]
+def format_leaderboard(rows: list[dict], significance: dict[str, dict] | None = None) -> str:
+    """Markdown table of the main metric (95% CI) on the test split and on its hand-annotated view, then `LEGEND`.
+
+    `significance`: task -> its significance.json; `≈` marks models not significantly better or worse than the task's
+    best on that view."""
+    marks = _marks(rows, significance or {})
+    lines = ["| task | model | variant | main metric | test [95% CI] | hand-annotated test [95% CI] | time | "
+             "dataset version |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         time_ = f"{r['wall_time_s'] / 60:.0f} min ({r['device']})" if r.get("wall_time_s") else "—"
-        value = _fmt(r["value"])
+        value = format_ci(r["value"], r.get("ci")) + marks.get((r["task"], r["model"], "test"), "")
         if "judged_at_10" in r["test"]:
             value += f" (judged@10 {r['test']['judged_at_10']:.2f})"
+        hand = format_ci(r["hand"], r.get("hand_ci")) + marks.get((r["task"], r["model"], r.get("hand_view")), "")
         lines.append(f"| {r['task']} | {r['model']} | {r['variant']} | {r['metric']} | {value} | "
-                     f"{_fmt(r['hand'])} | {time_} | {r['dataset_version']} |")
-    return "\n".join(lines + ["", LEGEND])
+                     f"{hand} | {time_} | {r['dataset_version']} |")
+    return "\n".join(lines + ["", LEGEND, "", SIGNIFICANCE_LEGEND])
+
+
+def _marks(rows: list[dict], significance: dict[str, dict]) -> dict[tuple[str, str, str], str]:
+    """(task, model, view) -> ` ≈` where `significance_marks` puts one."""
+    out = {}
+    for task in {r["task"] for r in rows}:
+        task_rows = [r for r in rows if r["task"] == task]
+        for view, key in (("test", "value"), (task_rows[0].get("hand_view"), "hand")):
+            marks = significance_marks(significance.get(task), {r["model"]: r[key] for r in task_rows},
+                                       task_rows[0]["metric"], view)
+            out |= {(task, model, view): f" {mark}" for model, mark in marks.items() if mark}
+    return out
+
+
+def load_leaderboard(results_dir: Path = RESULTS_DIR) -> str:
+    """`format_leaderboard` of the committed results with their significance files."""
+    rows = leaderboard(results_dir)
+    tasks = {r["task"] for r in rows}
+    return format_leaderboard(rows, {t: s for t in tasks if (s := load_significance(t, results_dir))})
