@@ -108,11 +108,10 @@ def _built_rows(config: str, split: str) -> list[dict]:
 
 
 def _read_run(path: Path) -> dict[str, list[tuple[str, float]]]:
-    run: dict[str, list[tuple[str, float]]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        qid, _, doc, _, score, _ = line.split()
-        run.setdefault(qid, []).append((doc, float(score)))
-    return run
+    """A TREC run file (plain or gzipped), kept here for scripts/pool_related.py."""
+    from .baselines.items import read_run
+
+    return read_run(path)
 
 
 def _cmd_annotate(args) -> int:

@@ -48,7 +48,7 @@ def test_large_files_are_gzipped_deterministically(tmp_path, monkeypatch):
     data = first.read_bytes()
     assert first.name == "item_scores.jsonl.gz"
     assert items.write_jsonl(tmp_path / "item_scores.jsonl", rows).read_bytes() == data
-    assert items.read_jsonl(tmp_path / "item_scores.jsonl") == rows
+    assert items.read_jsonl(tmp_path / "item_scores.jsonl") == rows == items.read_jsonl(first)
 
 
 def _committed(root, model, correct, label_names=LABELS):

@@ -144,10 +144,12 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def _read_text(path: Path) -> str:
+    """`path`, or `path.gz` when only the gzipped file exists (a `.gz` path is decompressed too)."""
     gz = path.with_name(path.name + ".gz")
     if not path.exists() and gz.exists():
-        return gzip.decompress(gz.read_bytes()).decode("utf-8")
-    return path.read_text(encoding="utf-8")
+        path = gz
+    data = path.read_bytes()
+    return (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8")
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -207,7 +207,8 @@ LEGEND = ("`test`: topic — macro-F1 against the silver (category-map) labels o
 SIGNIFICANCE_LEGEND = ("`[lo, hi]`: 95% percentile-bootstrap interval over test items (retrieval: queries), 1,000 "
                        "seeded resamples (`test_ci95` in metrics.json). `≈`: this model's difference from the best "
                        "model of the task on that view is not significant at 0.05 (paired approximate randomization "
-                       "test, `results/<task>/significance.json`).")
+                       "test, `results/<task>/significance.json`); a model without an interval has no committed "
+                       "per-item files, so it was not tested and carries no mark.")
 
 
 def format_leaderboard(rows: list[dict], significance: dict[str, dict] | None = None) -> str:
