@@ -157,18 +157,20 @@ def render_card(metadata: dict, body: str, tables: str) -> str:
 
 def leaderboard(results_dir: Path = RESULTS_DIR) -> list[dict]:
     """One row per committed results/<task>/<model>/metrics.json, sorted by task and model: the task registry's
-    main metric on the test split and on the task's hand-annotated view."""
+    main metric (and its `test_ci95` interval) on the test split and on the task's hand-annotated view."""
     import polars as pl
 
     rows = []
     for path in sorted(results_dir.glob("*/*/metrics.json")):
         m = json.loads(path.read_text(encoding="utf-8"))
         task = TASKS[m["task"]]
-        test = m.get("test") or {}
+        test, ci = m.get("test") or {}, m.get("test_ci95") or {}
         hand = test.get(task.hand_view) or {} if task.hand_view else {}
+        hand_ci = ci.get(task.hand_view) or {} if task.hand_view else {}
         rows.append({"task": task.name, "model": m["model"], "variant": m["settings"].get("variant", ""),
-                     "metric": task.main_metric, "value": test.get(task.main_metric),
+                     "metric": task.main_metric, "value": test.get(task.main_metric), "ci": ci.get(task.main_metric),
                      "judged_at_10": test.get("judged_at_10"), "hand": hand.get(task.main_metric),
+                     "hand_ci": hand_ci.get(task.main_metric), "hand_view": task.hand_view,
                      "wall_time_s": m.get("wall_time_s"), "device": _device(m["settings"]),
                      "dataset_version": m["dataset_version"], "note": m.get("note", "")})
     if not rows:
@@ -182,31 +184,100 @@ def _device(settings: dict) -> str:
     return f"{device}, {threads} threads" if threads and device == "cpu" else device
 
 
-def _fmt(value) -> str:
-    return f"{value:.4g}" if isinstance(value, (int, float)) else "—"
+def _fmt(value: float) -> str:
+    return f"{value:.4g}"
 
 
-LEGEND = ("`test`: topic — macro-F1 against the silver (category-map) labels of the test split; headline — ROUGE-L "
-          "(×100) against the published title; retrieval — nDCG@10 on the hand-judged test queries, pooled from the "
-          "systems named under the judgments table; `judged@10` is the share of a system's top 10 that was judged "
-          "(unjudged documents count as not relevant, so below 1 the nDCG@10 is a lower bound). `hand-annotated "
-          "test`: topic — macro-F1 on the manually labeled `test_verified` split; headline — multi-reference ROUGE-L "
-          "(published title + hand-written references) on the `headline_refs` articles. `time`: wall time of the "
+def format_ci(value: float | None, ci: list[float] | None) -> str:
+    """`0.9004 [0.8937, 0.9069]`; the value alone without an interval, `—` without a value."""
+    if not isinstance(value, (int, float)):
+        return "—"
+    return f"{_fmt(value)} [{_fmt(ci[0])}, {_fmt(ci[1])}]" if ci else _fmt(value)
+
+
+def significance_marks(significance: dict | None, values: dict[str, float | None], metric: str,
+                       view: str = "test") -> dict[str, str]:
+    """`≈` for each model whose difference from the best model of the task (by `values`, on `view`) is not
+    significant at the file's `alpha`, and for the best model itself when some model ties with it; others get ``."""
+    scored = {m: v for m, v in values.items() if isinstance(v, (int, float))}
+    marks = dict.fromkeys(values, "")
+    if not significance or len(scored) < 2:
+        return marks
+    best = max(sorted(scored), key=lambda m: scored[m])
+    for pair in significance.get("pairs", []):
+        if pair["view"] != view or best not in (pair["a"], pair["b"]) or metric not in pair["metrics"]:
+            continue
+        other = pair["b"] if pair["a"] == best else pair["a"]
+        if other in marks and pair["metrics"][metric]["p_value"] >= significance["alpha"]:
+            marks[other] = marks[best] = "≈"
+    return marks
+
+
+def _marks(rows: list[dict], significance: dict[str, dict]) -> dict[tuple[str, str, str | None], str]:
+    """(task, model, view) -> ` ≈` where `significance_marks` puts one."""
+    out = {}
+    for task in sorted({r["task"] for r in rows}):
+        task_rows = [r for r in rows if r["task"] == task]
+        for view, key in (("test", "value"), (task_rows[0].get("hand_view"), "hand")):
+            marks = significance_marks(significance.get(task), {r["model"]: r[key] for r in task_rows},
+                                       task_rows[0]["metric"], view)
+            out |= {(task, model, view): f" {mark}" for model, mark in marks.items() if mark}
+    return out
+
+
+LEGEND = ("`test`: topic — macro-F1 against the hand-made gold labels of the test split; headline — ROUGE-L "
+          "(×100) against the published title; retrieval — nDCG@10 on the hand-judged test queries (averaged over "
+          "every query in the qrels), pooled from the systems named under the judgments table; `judged@10` is the "
+          "share of a system's top 10 that was judged (unjudged documents count as not relevant, so below 1 the "
+          "nDCG@10 is a lower bound). `hand-annotated test`: headline — multi-reference ROUGE-L (published title + "
+          "hand-written references) on the `headline_refs` articles. `time`: wall time of the "
           "whole run (training, validation selection, test predictions) on the device shown.")
+SIGNIFICANCE_LEGEND = ("`[lo, hi]`: 95% percentile-bootstrap interval over test items (retrieval: queries), 1,000 "
+                       "seeded resamples (`test_ci95` in metrics.json). `≈`: this model's difference from the best "
+                       "model of the task on that view is not significant at 0.05 (paired approximate randomization "
+                       "test, `results/<task>/significance.json`); a model without an interval has no committed "
+                       "per-item files, so it was not tested and carries no mark.")
 
 
-def format_leaderboard(rows: list[dict]) -> str:
-    """Markdown table of the main metric on the test split and on its hand-annotated view, then `LEGEND`."""
-    lines = ["| task | model | variant | main metric | test | hand-annotated test | time | dataset version |",
-             "|---|---|---|---|---|---|---|---|"]
+def format_leaderboard(rows: list[dict], significance: dict[str, dict] | None = None) -> str:
+    """Markdown table of the main metric (95% CI) on the test split and on its hand-annotated view, then the legends.
+
+    `significance`: task -> its significance.json; `≈` marks models not significantly better or worse than the task's
+    best on that view."""
+    marks = _marks(rows, significance or {})
+    lines = ["| task | model | variant | main metric | test [95% CI] | hand-annotated test [95% CI] | time | "
+             "dataset version |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         time_ = f"{r['wall_time_s'] / 60:.0f} min ({r['device']})" if r.get("wall_time_s") else "—"
-        value = _fmt(r["value"])
+        value = format_ci(r["value"], r.get("ci")) + marks.get((r["task"], r["model"], "test"), "")
         if r.get("judged_at_10") is not None:
             value += f" (judged@10 {r['judged_at_10']:.2f})"
+        hand = format_ci(r["hand"], r.get("hand_ci")) + marks.get((r["task"], r["model"], r.get("hand_view")), "")
         lines.append(f"| {r['task']} | {r['model']} | {r['variant']} | {r['metric']} | {value} | "
-                     f"{_fmt(r['hand'])} | {time_} | {r['dataset_version']} |")
-    return "\n".join(lines + ["", LEGEND])
+                     f"{hand} | {time_} | {r['dataset_version']} |")
+    return "\n".join(lines + ["", LEGEND, "", SIGNIFICANCE_LEGEND])
+
+
+def load_leaderboard(results_dir: Path = RESULTS_DIR) -> str:
+    """`format_leaderboard` of the committed results with their significance files ("" without results)."""
+    from .baselines.significance import load_significance
+
+    rows = leaderboard(results_dir)
+    if not rows:
+        return ""
+    tasks = sorted({r["task"] for r in rows})
+    return format_leaderboard(rows, {t: s for t in tasks if (s := load_significance(t, results_dir))})
+
+
+def pool_bias_section(results_dir: Path = RESULTS_DIR) -> str:
+    """The card's pool-bias table from `results/retrieval/pool_bias.json` ("" before it exists)."""
+    from .metrics.pool_bias import POOL_BIAS_INTRO, format_pool_bias
+
+    path = results_dir / "retrieval" / "pool_bias.json"
+    if not path.exists():
+        return ""
+    return ("\n### Retrieval pool bias (leave one system out)\n\n" + POOL_BIAS_INTRO + "\n\n"
+            + format_pool_bias(json.loads(path.read_text(encoding="utf-8"))) + "\n")
 
 
 def write_card(out: Path = PACKAGE_DIR, results_dir: Path | None = None) -> Path:
@@ -214,12 +285,13 @@ def write_card(out: Path = PACKAGE_DIR, results_dir: Path | None = None) -> Path
     `arnews-ds card` calls this after baseline runs so the leaderboard shows without a rebuild."""
     manifest = json.loads((out / "data" / "manifest.json").read_text(encoding="utf-8"))
     stats = manifest["stats"]
-    rows = leaderboard(results_dir or RESULTS_DIR)
+    results_dir = results_dir or RESULTS_DIR
     board = ""
-    if rows:
+    if table := load_leaderboard(results_dir):
         board = ("## Leaderboard (test split)\n\nScores of the baselines in `results/`, produced by "
                  "`python scripts/baseline.py --task T --model M` on the splits and dataset version shown.\n\n"
-                 + format_leaderboard(rows) + "\n")
+                 + table + "\n")
+    board += pool_bias_section(results_dir)
     tables = render_tables(stats, manifest["accounting"], manifest["figures"])
     card = render_card(card_metadata(stats, manifest["label_names"], manifest["nbytes"]),
                        DATASET_CARD.read_text(encoding="utf-8"), board + "\n" + tables)

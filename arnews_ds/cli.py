@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .paths import ANNOTATIONS, PACKAGE_DIR, SPLITS_DIR, raw_source
+from .paths import ANNOTATIONS, PACKAGE_DIR, RESULTS_DIR, SPLITS_DIR, raw_source
 
 
 class UserError(Exception):
@@ -86,13 +86,13 @@ def _cmd_build(args) -> int:
 
 
 def _cmd_card(args) -> int:
-    from .card import format_leaderboard, leaderboard, write_card
+    from .card import load_leaderboard, write_card
 
     if not (_out(args) / "data" / "manifest.json").exists():
         raise UserError(f"no build in {_out(args)}: run `arnews-ds build` first")
     print(f"card written to {write_card(_out(args))}")
     if args.leaderboard:
-        print(format_leaderboard(leaderboard()))
+        print(load_leaderboard())
     return 0
 
 
@@ -173,6 +173,41 @@ def _cmd_lock(args) -> int:
     out = Path(args.out) if args.out else default_lock_path()
     dump_lock(entries, out)
     print(f"wrote {len(entries)} entries to {out}")
+    return 0
+
+
+def _cmd_significance(args) -> int:
+    from .baselines.significance import write_significance
+
+    for task in args.task:
+        try:
+            print(write_significance(task, Path(args.results) if args.results else RESULTS_DIR))
+        except FileNotFoundError as e:
+            raise UserError(str(e)) from None
+    return 0
+
+
+def _run_spec(spec: str) -> tuple[str, Path]:
+    system, sep, path = spec.partition("=")
+    if not (sep and system and path):
+        raise argparse.ArgumentTypeError(f"{spec!r} is not SYSTEM=RUN_FILE")
+    return system, Path(path)
+
+
+def _cmd_pool_bias(args) -> int:
+    from .baselines.results import write_pool_bias
+    from .metrics.pool_bias import format_pool_bias
+
+    try:
+        report = write_pool_bias(Path(args.pool) if args.pool else None, Path(args.qrels) if args.qrels else None,
+                                 dict(args.run) if args.run else None, Path(args.out) if args.out else None)
+    except (OSError, ValueError) as e:
+        raise UserError(str(e)) from None
+    if report.outside:  # scored like every other query; none of their pairs counts as contributed by one system alone
+        print(f"{len(report.outside)} judged queries are not in the pool file (e.g. {report.outside[0]})",
+              file=sys.stderr)
+    print(format_pool_bias(report.bias))
+    print(f"written to {report.path}")
     return 0
 
 
@@ -287,6 +322,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--leaderboard", action="store_true", help="also print the leaderboard")
     p.set_defaults(func=_cmd_card)
 
+    p = sub.add_parser("significance", help="paired tests between the committed models of a task -> "
+                       "results/<task>/significance.json")
+    p.add_argument("--task", nargs="+", required=True, choices=_task_names())
+    p.add_argument("--results", help="results folder (default: results/)")
+    p.set_defaults(func=_cmd_significance)
+
+    p = sub.add_parser("pool-bias", help="leave-one-system-out pool bias and judged@k -> "
+                       "results/retrieval/pool_bias.json")
+    p.add_argument("--pool", help="pool file, schema v2 (default: annotations/related_pool.json)")
+    p.add_argument("--qrels", help="TREC qrels file (default: the built dataset's test qrels)")
+    p.add_argument("--run", nargs="*", type=_run_spec, metavar="SYSTEM=RUN_FILE",
+                   help="TREC run per system, named as in the pool file (default: the committed test runs by tag)")
+    p.add_argument("--out", help="output JSON (default: results/retrieval/pool_bias.json)")
+    p.set_defaults(func=_cmd_pool_bias)
+
     p = sub.add_parser("verify", help="checksums, counts, split leakage, annotation ids; non-zero exit on failure")
     _out_arg(p)
     p.add_argument("--skip-near-duplicates", action="store_true", help="skip the cross-split near-duplicate scan")
@@ -298,6 +348,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="validate offline and list what would be uploaded")
     p.set_defaults(func=_cmd_publish)
     return parser
+
+
+def _task_names() -> list[str]:
+    from .tasks import TASKS
+
+    return list(TASKS)
 
 
 def _formats() -> list[str]:

@@ -86,15 +86,15 @@ class _FromSource:
 
 
 def graded_qrels(rows) -> dict[str, dict[str, int]]:
-    """query id -> {corpus id: grade} of the queries with at least one relevant (grade >= 1) judgment.
+    """query id -> {corpus id: grade} of every judged query.
 
-    Our metric averages over exactly these queries; mteb would also average in judged queries whose every
-    document is graded 0, each scoring 0, so they are left out here and the two averages agree.
+    Our metric and mteb both average over every judged query (one whose every document is graded 0 scores 0), so
+    the two averages agree.
     """
     qrels: dict[str, dict[str, int]] = {}
     for r in rows:
         qrels.setdefault(r["query-id"], {})[r["corpus-id"]] = int(r["score"])
-    return {q: docs for q, docs in qrels.items() if any(g >= 1 for g in docs.values())}
+    return qrels
 
 
 def _topic_text(row: dict) -> dict:

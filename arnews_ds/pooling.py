@@ -132,7 +132,9 @@ def new_pool(split: str, n_queries: int, seed: int, depth: int, batch_queries: i
     runs, result = lexical_runs(chosen, by_id, folder)
     out = batches / ("related-runs" if split == "test" else f"related-runs-{split}")
     for system, run in runs.items():
-        write_outputs(out / system, "retrieval", system, dataclasses.replace(result, runs={"test": run}, predictions=[]),
+        # Only this system's run (extra={}: no other variant's runs), tagged with its pool name.
+        write_outputs(out / system, "retrieval", system,
+                      dataclasses.replace(result, runs={"test": run}, predictions=[], extra={}),
                       {"system": system, "queries": len(run)})
     pools = pool_related(chosen, runs, depth)
     items = related_items(pools, by_id)

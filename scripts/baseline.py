@@ -12,6 +12,7 @@ from pathlib import Path
 
 from arnews_ds.baselines import MODEL_NAMES, Options
 from arnews_ds.baselines.runner import run
+from arnews_ds.baselines.significance import write_significance
 from arnews_ds.paths import RESULTS_DIR
 from arnews_ds.tasks import TASKS
 
@@ -36,6 +37,8 @@ def main() -> None:
     if summary.get("note"):
         print(summary["note"])
     print(f"results written to {out}")
+    if args.out is None:  # the committed results changed: re-test every pair of models of this task
+        print(f"significance written: {write_significance(args.task, RESULTS_DIR)}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The card's leaderboard: one row per committed results/<task>/<model>/metrics.json."""
 import json
 
-from arnews_ds.card import LEGEND, format_leaderboard, leaderboard
+from arnews_ds.card import LEGEND, SIGNIFICANCE_LEGEND, format_leaderboard, leaderboard
 
 
 def _write(root, task, model, test, settings, wall):
@@ -22,4 +22,4 @@ def test_rows_carry_main_metric_hand_annotated_view_and_device(tmp_path):
     table = format_leaderboard(rows)
     assert "| headline | transformer | scratch | rougeL | 0.81 | 0.7 | 10 min (cpu, 2 threads) | 9.9.9 |" in table
     assert "| retrieval | tfidf | bm25 | ndcg_at_10 | 0.5 (judged@10 0.25) | — | 2 min (cpu) | 9.9.9 |" in table
-    assert table.endswith(LEGEND)
+    assert LEGEND in table and table.endswith(SIGNIFICANCE_LEGEND)

@@ -207,7 +207,7 @@ def _random_qrels_and_run(seed, n_queries=40, n_docs=400):
         judged = rng.sample(docs, rng.randrange(1, 25))
         qrels[qid] = {d: rng.choice([0, 0, 1, 1, 2, 3]) for d in judged}
         if q % 7 == 0:
-            qrels[qid] = dict.fromkeys(judged, 0)  # judged but nothing relevant: not averaged
+            qrels[qid] = dict.fromkeys(judged, 0)  # judged but nothing relevant: averaged as 0, like trec_eval
         candidates = rng.sample(docs, rng.randrange(1, 160))
         candidates += [d for d in judged if rng.random() < 0.6 and d not in candidates]
         # Rounded scores make ties, which must be broken like trec_eval.
@@ -228,7 +228,8 @@ def _pytrec_means(qrels, run):
     rr_per_query = pytrec_eval.RelevanceEvaluator(qrels, {"recip_rank"}).evaluate(
         {q: _trec_top(r, 10) for q, r in run.items()}
     )
-    averaged = [q for q, judged in qrels.items() if any(g >= 1 for g in judged.values())]
+    averaged = list(qrels)  # every judged query, as pytrec_eval / BEIR / MTEB average
+    assert set(per_query) == set(averaged)
     return {
         "ndcg_at_10": sum(per_query[q]["ndcg_cut_10"] for q in averaged) / len(averaged),
         "mrr_at_10": sum(rr_per_query[q]["recip_rank"] for q in averaged) / len(averaged),
@@ -253,7 +254,7 @@ def test_retrieval_matches_pytrec_eval(seed):
 def test_retrieval_hand_computed():
     qrels = {
         "q1": {"d1": 2, "d2": 1, "d3": 0},
-        "q2": {"d1": 0},  # no relevant document: left out of the average
+        "q2": {"d1": 0},  # no relevant document: scores 0 and counts in the average (trec_eval)
         "q3": {"d4": 1},  # relevant document but no ranking: scores 0
     }
     run = {"q1": [("d3", 0.9), ("d1", 0.8), ("x", 0.7), ("d2", 0.6)], "q2": [("d1", 1.0)]}
@@ -261,7 +262,7 @@ def test_retrieval_hand_computed():
     ndcg = (2 / math.log2(3) + 1 / math.log2(5)) / (2 / math.log2(2) + 1 / math.log2(3))
     mrr, recall, ap = 1 / 2, 2 / 2, (1 / 2 + 2 / 4) / 2
     assert retrieval_scores(qrels, run) == pytest.approx(
-        {"ndcg_at_10": ndcg / 2, "mrr_at_10": mrr / 2, "recall_at_100": recall / 2, "map": ap / 2}
+        {"ndcg_at_10": ndcg / 3, "mrr_at_10": mrr / 3, "recall_at_100": recall / 3, "map": ap / 3}
     )
     # a relevant document below rank 10 counts for recall and MAP but not for MRR@10 or nDCG@10
     deep = {"q1": [(f"x{i}", 1 - i / 100) for i in range(11)] + [("d1", 0.0)]}
@@ -281,7 +282,8 @@ def test_ignore_identical_ids_removes_the_query_itself():
     # not ignoring: the self-match is an unjudged document at rank 1, exactly as pytrec_eval sees it
     evaluator = pytrec_eval.RelevanceEvaluator(qrels, {"ndcg_cut_10"})
     per_query = evaluator.evaluate(with_self)
-    averaged = [q for q, judged in qrels.items() if any(g >= 1 for g in judged.values())]
+    averaged = list(qrels)  # every judged query, as pytrec_eval / BEIR / MTEB average
+    assert set(per_query) == set(averaged)
     assert retrieval_scores(qrels, with_self, ignore_identical_ids=False)["ndcg_at_10"] == pytest.approx(
         sum(per_query[q]["ndcg_cut_10"] for q in averaged) / len(averaged), abs=1e-6
     )

@@ -24,13 +24,13 @@ def test_tasks_without_mteb_name_the_extra(monkeypatch, tmp_path):
         arnews_ds.mteb._task_classes.cache_clear()
 
 
-def test_graded_qrels_keeps_queries_with_a_relevant_judgment():
+def test_graded_qrels_keeps_every_judged_query():
     from arnews_ds.mteb import graded_qrels
 
     rows = [{"query-id": "q1", "corpus-id": "a", "score": 0}, {"query-id": "q1", "corpus-id": "b", "score": 2},
             {"query-id": "q2", "corpus-id": "a", "score": 0}, {"query-id": "q3", "corpus-id": "c", "score": 1}]
-    # q2 has only grade-0 judgments: mteb would count it as a query scoring 0, our metric leaves it out.
-    assert graded_qrels(rows) == {"q1": {"a": 0, "b": 2}, "q3": {"c": 1}}
+    # q2 has only grade-0 judgments: it scores 0 in mteb and in our metric alike, and counts in both averages.
+    assert graded_qrels(rows) == {"q1": {"a": 0, "b": 2}, "q2": {"a": 0}, "q3": {"c": 1}}
 
 
 def test_a_folder_without_a_build_is_one_clear_error(tmp_path):

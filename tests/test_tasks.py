@@ -40,7 +40,7 @@ def test_records_take_no_unknown_fields():
 def test_trec_runs_round_trip_and_bad_lines_name_the_line(tmp_path):
     run = {"q2": [("d1", 2.5), ("d3", 1.0)], "q1": [("d2", 0.125)]}
     write_run(tmp_path / "run.trec", run, "tag")
-    assert (tmp_path / "run.trec").read_text().splitlines()[0] == "q1 Q0 d2 1 0.125000 tag"
+    assert (tmp_path / "run.trec").read_text().splitlines()[0] == "q1 Q0 d2 1 0.125 tag"
     assert read_run(tmp_path / "run.trec") == run
     (tmp_path / "bad.trec").write_text("q1 Q0 d2 1 0.5 tag\nq1 d3\n")
     with pytest.raises(ValueError, match="bad.trec:2"):

@@ -1,7 +1,8 @@
 """Run one baseline on the fixed splits of the built dataset, score it with our metrics, and write its results.
 
-`scripts/baseline.py` is the thin CLI over `run`. Results: `metrics.json` (metrics, dataset version, split-manifest
-hash, settings, wall time, peak memory) plus predictions (topic/headline: JSON Lines) or TREC run files (retrieval).
+`scripts/baseline.py` is the thin CLI over `run`. Results: `metrics.json` (metrics with `test_ci95`, dataset version,
+split-manifest hash, settings, wall time, peak memory) plus the per-item files a user can score alone (`items.py`:
+topic predictions, headline item scores, retrieval TREC runs and the scored qrels).
 """
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import resource
 import time
 from pathlib import Path
 
-from . import BaselineResult, Options, TaskData, get_baseline
+from . import BaselineResult, Options, TaskData, get_baseline, items
+from ..metrics.scores import judged_at_k
 from ..paths import PACKAGE_DIR
 from ..tasks import TASKS
-from ..trec import write_run
+from ..trec import write_qrels, write_run
+from .significance import confidence_intervals
 
 NO_JUDGMENTS = ("no related-article judgments exist yet (annotations/related_qrels.tsv): run files are written for the "
                 "validation and test articles, but there is nothing to score them against")
@@ -26,45 +29,67 @@ def load_task_data(task: str, folder: Path = PACKAGE_DIR) -> TaskData:
     return TASKS[task].load(folder)
 
 
-def score(task: str, data: TaskData, result: BaselineResult) -> dict | None:
-    """Test metrics of a result with our metrics; None for retrieval without test judgments."""
-    from ..metrics.scores import headline_scores, judged_at_k, retrieval_scores, topic_scores
-
+def item_records(task: str, data: TaskData, result: BaselineResult) -> dict:
+    """The per-item records `items.py` describes: topic/headline rows, retrieval test judgments."""
     if task == "topic":
-        index = {name: i for i, name in enumerate(data.label_names)}
-        # The test labels are the hand-made gold ones (annotations/topic_gold.tsv).
-        return topic_scores([index[p["gold"]] for p in result.predictions],
-                            [index[p["pred"]] for p in result.predictions], data.label_names)
+        return {"rows": items.topic_rows(result.predictions)}
     if task == "headline":
-        scores = headline_scores([p["prediction"] for p in result.predictions],
-                                 [p["reference"] for p in result.predictions])
-        subset = [p for p in result.predictions if p["id"] in data.references]
-        if subset:
-            # On the hand-annotated subset: the published title plus every hand-written reference (max over them).
-            multi = headline_scores([p["prediction"] for p in subset],
-                                    [[p["reference"], *data.references[p["id"]]] for p in subset])
-            scores["multi_reference"] = {"n": len(subset), **multi}
-        return scores
-    if not data.qrels.get("test"):
+        preds = result.predictions
+        return {"rows": items.headline_rows([p["id"] for p in preds], [p["prediction"] for p in preds],
+                                            [p["reference"] for p in preds], data.references)}
+    return {"qrels": data.qrels.get("test") or {}}
+
+
+def test_views(task: str, result: BaselineResult, records: dict) -> items.Views | None:
+    """The scored views of a result (None for retrieval without test judgments)."""
+    if task == "topic":
+        return items.topic_views(records["rows"])
+    if task == "headline":
+        return items.headline_views(records["rows"])
+    if not records["qrels"]:
         return None
-    run = result.runs.get("test", {})
-    return {**retrieval_scores(data.qrels["test"], run), "judged_at_10": judged_at_k(data.qrels["test"], run, 10)}
+    return items.retrieval_views(records["qrels"], result.runs.get("test", {}))
+
+
+def score(task: str, data: TaskData, result: BaselineResult, records: dict | None = None) -> dict | None:
+    """Test metrics of a result with our metrics, from its per-item records; None for retrieval without test
+    judgments."""
+    records = records or item_records(task, data, result)
+    views = test_views(task, result, records)
+    if views is None:
+        return None
+    test = items.score_views(task, views, data.label_names)
+    if task == "retrieval":
+        test["judged_at_10"] = judged_at_k(records["qrels"], result.runs.get("test", {}), 10)
+    return test
 
 
 def _manifest(folder: Path) -> dict:
     return json.loads((folder / "data" / "manifest.json").read_text(encoding="utf-8"))
 
 
-def write_outputs(out: Path, task: str, model: str, result: BaselineResult, summary: dict) -> None:
+def write_outputs(out: Path, task: str, model: str, result: BaselineResult, summary: dict,
+                  records: dict | None = None) -> None:
+    """metrics.json and the per-item files (`items.py`); headline predictions quote article text (git-ignored)."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "metrics.json").write_text(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                       encoding="utf-8")
-    if result.predictions:
-        with (out / "predictions.jsonl").open("w", encoding="utf-8") as f:
-            for p in result.predictions:
-                f.write(json.dumps(p, ensure_ascii=False) + "\n")
+    records = records or {}
+    if task == "topic" and "rows" in records:
+        items.write_jsonl(out / "predictions.jsonl", records["rows"])
+    elif task == "headline":
+        items.write_jsonl(out / "predictions.jsonl", [{"split": "test", **p} for p in result.predictions])
+        if "rows" in records:
+            items.write_jsonl(out / "item_scores.jsonl", records["rows"])
+    # The run tag names the system as the pool file does (pooling passes no settings: its system name).
+    variant = (summary.get("settings") or {}).get("variant") or model
     for split, run in result.runs.items():
-        write_run(out / f"run.{split}.trec", run, f"arnews-{model}")
+        write_run(out / f"run.{split}.trec", run, variant)
+    for other, runs in (result.extra.get("runs") or {}).items():
+        if "test" in runs:  # variants not chosen: test runs only (pool-bias and significance inputs)
+            write_run(out / f"run.test.{other}.trec", runs["test"], other)
+    if records.get("qrels"):
+        write_qrels(out / "qrels.test.txt", records["qrels"])
 
 
 def run(task: str, model: str, opts: Options, out: Path | None = None, folder: Path = PACKAGE_DIR) -> dict:
@@ -73,7 +98,9 @@ def run(task: str, model: str, opts: Options, out: Path | None = None, folder: P
     t0 = time.perf_counter()
     result = get_baseline(task, model)(data, opts)
     wall = time.perf_counter() - t0
-    test = score(task, data, result)
+    records = item_records(task, data, result)
+    test = score(task, data, result, records)
+    views = test_views(task, result, records) if test is not None else None
     manifest = _manifest(folder)
     summary = {
         "task": task,
@@ -83,13 +110,18 @@ def run(task: str, model: str, opts: Options, out: Path | None = None, folder: P
         "settings": result.settings,
         "validation": result.validation,
         "test": test,
+        "test_ci95": confidence_intervals(task, views, data.label_names) if views else None,
         "extra": {k: v for k, v in result.extra.items() if k != "runs"},
-        "n_test": len(data.test),
+        # Items (retrieval: queries) behind the main `test` number.
+        "n_test": len(views[""]) if views else len(data.test),
         "wall_time_s": round(wall, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
+    if task == "topic":
+        summary["label_names"] = list(data.label_names)
     if test is None:
         summary["note"] = NO_JUDGMENTS
     if out is not None:
-        write_outputs(out, task, model, result, summary)
+        write_outputs(out, task, model, result, summary, records)
     return summary
+

@@ -87,39 +87,74 @@ def _as_reference_lists(references: Sequence[str] | Sequence[Sequence[str]]) -> 
     return lists
 
 
-def headline_scores(
+def headline_item_scores(
     predictions: Sequence[str], references: Sequence[str] | Sequence[Sequence[str]]
-) -> dict[str, float]:
-    """ROUGE-1/2/L F1 without (`rouge1`...) and with Snowball light stemming (`rouge1_stem`...), chrF and BLEU; 0-100.
+) -> list[dict[str, float]]:
+    """Per item: ROUGE-1/2/L F1 without (`rouge1`...) and with Snowball light stemming (`rouge1_stem`...), 0-100.
 
     ROUGE uses `arabic.tokenize`; with several references per item each ROUGE type takes the best reference by F1
-    (as rouge_score's `score_multi`), then items are averaged. chrF (sacrebleu defaults) and BLEU (sacrebleu with
-    `tokenize="intl"`, which splits Arabic punctuation such as ، and ؟ that the default 13a tokenizer leaves
-    attached) are corpus-level scores over every reference.
+    (as rouge_score's `score_multi`).
     """
-    import sacrebleu
-
     predictions = list(predictions)
     reference_lists = _as_reference_lists(references)
     if len(predictions) != len(reference_lists):
         raise ValueError(f"{len(predictions)} predictions but {len(reference_lists)} references")
-    if not predictions:
-        raise ValueError("no items to score")
-
-    totals = dict.fromkeys([*ROUGE_TYPES, *(f"{t}_stem" for t in ROUGE_TYPES)], 0.0)
+    items = []
     for pred, refs in zip(predictions, reference_lists):
+        item = {}
         for stem, suffix in ((False, ""), (True, "_stem")):
             pred_tokens = tokenize(pred, stem=stem)
             per_ref = [_rouge(pred_tokens, tokenize(ref, stem=stem)) for ref in refs]
-            for rouge_type in ROUGE_TYPES:
-                totals[rouge_type + suffix] += max(s[rouge_type] for s in per_ref)
-    scores = {name: 100 * total / len(predictions) for name, total in totals.items()}
+            item |= {rouge_type + suffix: 100 * max(s[rouge_type] for s in per_ref) for rouge_type in ROUGE_TYPES}
+        items.append(item)
+    return items
 
+
+CORPUS_METRICS = ("chrf", "bleu")
+
+
+def _sacrebleu_metric(name: str):
+    from sacrebleu.metrics import BLEU, CHRF
+
+    # BLEU with `tokenize="intl"`, which splits Arabic punctuation such as ، and ؟ that the default 13a tokenizer
+    # leaves attached; chrF with sacrebleu's defaults.
+    return CHRF() if name == "chrf" else BLEU(tokenize="intl")
+
+
+def corpus_statistics(
+    predictions: Sequence[str], references: Sequence[str] | Sequence[Sequence[str]]
+) -> dict[str, list[list[int | float]]]:
+    """Per item, sacrebleu's sufficient statistics of chrF and BLEU (n-gram counts: numbers, no text).
+
+    Summed over items they give the corpus score exactly (`corpus_score_from_statistics`), so the corpus scores of a
+    subset or a bootstrap resample need no text.
+    """
+    predictions = list(predictions)
+    reference_lists = _as_reference_lists(references)
     # sacrebleu reads references as streams (stream k = k-th reference of every item); None pads shorter lists.
-    n_streams = max(len(refs) for refs in reference_lists)
+    n_streams = max((len(refs) for refs in reference_lists), default=1)
     streams = [[refs[k] if k < len(refs) else None for refs in reference_lists] for k in range(n_streams)]
-    scores["chrf"] = sacrebleu.corpus_chrf(predictions, streams).score
-    scores["bleu"] = sacrebleu.corpus_bleu(predictions, streams, tokenize="intl").score
+    return {name: [[int(x) if float(x).is_integer() else float(x) for x in row]
+                   for row in _sacrebleu_metric(name)._extract_corpus_statistics(predictions, streams)]
+            for name in CORPUS_METRICS}
+
+
+def corpus_score_from_statistics(name: str, summed: Sequence[float]) -> float:
+    """The corpus chrF or BLEU (0-100) from per-item statistics summed over the items."""
+    return float(_sacrebleu_metric(name)._compute_score_from_stats(list(summed)).score)
+
+
+def headline_scores(
+    predictions: Sequence[str], references: Sequence[str] | Sequence[Sequence[str]]
+) -> dict[str, float]:
+    """ROUGE-1/2/L F1 without and with light stemming (`headline_item_scores`, averaged over items), chrF and BLEU
+    (corpus-level, over every reference); 0-100."""
+    items = headline_item_scores(predictions, references)
+    if not items:
+        raise ValueError("no items to score")
+    scores = {name: sum(item[name] for item in items) / len(items) for name in items[0]}
+    for name, rows in corpus_statistics(predictions, references).items():
+        scores[name] = corpus_score_from_statistics(name, [sum(col) for col in zip(*rows)])
     return scores
 
 
@@ -137,47 +172,62 @@ def _ranked_doc_ids(ranking: Ranking, query_id: str | None) -> list[str]:
     return [d for d, _ in items if d != query_id]
 
 
-def retrieval_scores(
+RETRIEVAL_METRICS = ("ndcg_at_10", "mrr_at_10", "recall_at_100", "map")
+
+
+def retrieval_query_scores(
     qrels: Mapping[str, Mapping[str, int]],
     run: Mapping[str, Ranking],
     ignore_identical_ids: bool = True,
-) -> dict[str, float]:
-    """nDCG@10 (the headline metric), MRR@10, Recall@100 and MAP, averaged over queries with a relevant judgment.
+) -> dict[str, dict[str, float]]:
+    """Per query of `qrels`: nDCG@10, MRR@10, Recall@100 and MAP, as trec_eval computes them.
 
-    Definitions follow trec_eval: nDCG gain is the grade itself (`ndcg_cut_10`), a document is relevant when its
-    grade is >= 1 (MRR, recall, MAP), MAP runs over the whole ranking. A run entry per query is either
-    `{doc_id: score}` or `[(doc_id, score), ...]`; either way documents are ordered by score. A query with
-    judgments but no ranking scores 0. With `ignore_identical_ids`, the query's own id is dropped from its
-    ranking (query articles are corpus articles).
+    nDCG gain is the grade itself (`ndcg_cut_10`), a document is relevant when its grade is >= 1 (MRR, recall,
+    MAP), MAP runs over the whole ranking. A run entry is either `{doc_id: score}` or `[(doc_id, score), ...]`;
+    either way documents are ordered by score. A query without a ranking, or without a relevant judgment, scores 0
+    (trec_eval's convention). With `ignore_identical_ids`, the query's own id is dropped from its ranking (query
+    articles are corpus articles).
     """
-    totals = {"ndcg_at_10": 0.0, "mrr_at_10": 0.0, "recall_at_100": 0.0, "map": 0.0}
-    n_queries = 0
+    out = {}
     for query_id, judged in qrels.items():
         grades = {doc_id: int(grade) for doc_id, grade in judged.items()}
         n_relevant = sum(grade >= 1 for grade in grades.values())
-        if not n_relevant:
-            continue
-        n_queries += 1
         ranked = _ranked_doc_ids(run.get(query_id, {}), query_id if ignore_identical_ids else None)
         ranked_grades = [grades.get(doc_id, 0) for doc_id in ranked]
+        if not n_relevant:
+            out[query_id] = dict.fromkeys(RETRIEVAL_METRICS, 0.0)
+            continue
 
         dcg = sum(max(g, 0) / math.log2(rank + 1) for rank, g in enumerate(ranked_grades[:10], 1))
         ideal = sorted((g for g in grades.values() if g > 0), reverse=True)[:10]
-        totals["ndcg_at_10"] += dcg / sum(g / math.log2(rank + 1) for rank, g in enumerate(ideal, 1))
-
         first_hit = next((rank for rank, g in enumerate(ranked_grades[:10], 1) if g >= 1), None)
-        totals["mrr_at_10"] += 1 / first_hit if first_hit else 0.0
-        totals["recall_at_100"] += sum(g >= 1 for g in ranked_grades[:100]) / n_relevant
-
         hits, precision_sum = 0, 0.0
         for rank, g in enumerate(ranked_grades, 1):
             if g >= 1:
                 hits += 1
                 precision_sum += hits / rank
-        totals["map"] += precision_sum / n_relevant
-    if not n_queries:
+        out[query_id] = {
+            "ndcg_at_10": dcg / sum(g / math.log2(rank + 1) for rank, g in enumerate(ideal, 1)),
+            "mrr_at_10": 1 / first_hit if first_hit else 0.0,
+            "recall_at_100": sum(g >= 1 for g in ranked_grades[:100]) / n_relevant,
+            "map": precision_sum / n_relevant,
+        }
+    return out
+
+
+def retrieval_scores(
+    qrels: Mapping[str, Mapping[str, int]],
+    run: Mapping[str, Ranking],
+    ignore_identical_ids: bool = True,
+) -> dict[str, float]:
+    """nDCG@10 (the headline metric), MRR@10, Recall@100 and MAP (`retrieval_query_scores`), averaged over every
+    query in `qrels`, as trec_eval, pytrec_eval, BEIR and MTEB average them."""
+    per_query = retrieval_query_scores(qrels, run, ignore_identical_ids)
+    if not per_query:
+        raise ValueError("no judged query")
+    if not any(g >= 1 for judged in qrels.values() for g in judged.values()):
         raise ValueError("no query has a relevant judgment (grade >= 1)")
-    return {name: total / n_queries for name, total in totals.items()}
+    return {name: sum(q[name] for q in per_query.values()) / len(per_query) for name in RETRIEVAL_METRICS}
 
 
 def judged_at_k(qrels: Mapping[str, Mapping[str, int]], run: Mapping[str, Ranking], k: int = 10,

@@ -9,7 +9,8 @@ from arnews_ds.metrics.scores import retrieval_scores
 
 _DESCRIPTION = (
     "nDCG@10 (trec_eval ndcg_cut_10, gain = grade), MRR@10, Recall@100 and MAP (relevant = grade >= 1), averaged "
-    "over queries with at least one relevant judgment. One row per query; rankings and judgments travel as JSON."
+    "over every judged query (one without a relevant judgment scores 0), as trec_eval, BEIR and MTEB average. One "
+    "row per query; rankings and judgments travel as JSON."
 )
 _KWARGS_DESCRIPTION = """
 Args:
