@@ -12,19 +12,16 @@ from arnews_ds.metrics.scores import retrieval_scores, topic_scores
 LABELS = ["politics", "sports"]
 
 
-def test_topic_rows_carry_split_and_every_label_they_are_scored_against():
+def test_topic_rows_carry_split_and_the_gold_label_they_are_scored_against():
     preds = [{"id": "a", "gold": "politics", "pred": "politics"}, {"id": "b", "gold": "politics", "pred": "sports"},
              {"id": "c", "gold": "sports", "pred": "sports"}]
-    rows = items.topic_rows(preds, verified={"b": "sports", "c": "sports"}, verified_only=frozenset({"c"}))
-    assert rows[1] == {"id": "b", "split": "test", "label": "politics", "gold": "sports", "pred": "sports"}
-    assert rows[2]["split"] == "test_verified"
-    test = items.score_views("topic", items.topic_views(rows), LABELS)
-    assert test["accuracy"] == 0.5  # a, b against the test split's label
-    assert test["test_verified"] == {"n": 2, **topic_scores([1, 1], [1, 1], LABELS)}
-    # A fully manual test split: `label` is the gold and no separate test_verified view exists.
-    gold_rows = [{"id": "a", "split": "test", "label": "sports", "gold": None, "pred": "sports"},
-                 {"id": "b", "split": "test", "label": "politics", "gold": None, "pred": "sports"}]
-    assert set(items.topic_views(gold_rows)) == {""}
+    rows = items.topic_rows(preds)
+    assert rows[1] == {"id": "b", "split": "test", "label": "politics", "pred": "sports"}
+    views = items.topic_views(rows)
+    assert set(views) == {""}
+    test = items.score_views("topic", views, LABELS)
+    assert test["accuracy"] == 2 / 3
+    assert test["macro_f1"] == topic_scores([0, 0, 1], [0, 1, 1], LABELS)["macro_f1"]
 
 
 def test_run_files_round_trip_exactly_with_ties_in_trec_order(tmp_path):
