@@ -45,7 +45,7 @@ def prepare(raw: Path, annotations: Path = ANNOTATIONS, splits_dir: Path = SPLIT
     from .dedup import cluster_records, find_clusters
     from .ingest import default_workers, ingest, move_out, raw_files
     from .splits import read_assignment
-    from .stats import category_purity, format_accounting, human_ceiling, table_stats
+    from .stats import category_purity, format_accounting, human_ceiling, label_noise, table_stats
 
     result = ingest(raw_files(raw), progress=progress, workers=default_workers())
     clusters = find_clusters(result.articles)
@@ -67,8 +67,11 @@ def prepare(raw: Path, annotations: Path = ANNOTATIONS, splits_dir: Path = SPLIT
     stats["balanced"] = result.balanced
     stats["gold_resolution"] = {"topic": topic_counts, "related": qrel_counts}
     stats["agreement"] = agreement(annotations)
-    stats["category_purity"] = category_purity(
-        kept, ann.read_table(annotations / "category_map.csv", ann.MAP_COLUMNS, ","), ann.UNMAPPED)
+    cmap_rows = ann.read_table(annotations / "category_map.csv", ann.MAP_COLUMNS, ",")
+    stats["category_purity"] = category_purity(kept, cmap_rows, ann.UNMAPPED)
+    # Noise of each category's candidate (silver) label, also where the measurement led to unmapping it.
+    stats["silver_vs_gold"] = label_noise([a for a in kept if a.id in topic_gold], topic_gold, cmap_rows,
+                                          ann.WHOLE_OUTLET, ann.UNMAPPED)
     if pools := ann.pool_stats(annotations):
         stats["related_pool"] = pools
     stats["headline_human_ceiling"] = human_ceiling(tables.rows.get("headline_refs", {}).get("test", []))

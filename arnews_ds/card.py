@@ -107,11 +107,12 @@ def render_tables(stats: dict, accounting_text: str, figures: list[str]) -> str:
         parts += ["### Label noise: silver category labels vs hand-made gold labels (topic `test`)", "",
                   "For each source category, the gold labels our annotators gave its test articles after reading "
                   "them (silver -> gold confusion), and the noise rate: the share whose gold label differs from the "
-                  "category's mapped (silver) label, with its 95% Wilson interval. A category whose noise is above "
-                  "30% is remapped or unmapped (`annotations/category_map.csv`). `-` = the category is unmapped; "
-                  "`*` = the whole outlet.", "",
-                  markdown_table(st.noise_table(stats), ["corpus/outlet/category", "mapped to", "gold items",
-                                                         "gold labels", "noise [95% CI]"]), ""]
+                  "category's candidate (silver) label, with its 95% Wilson interval. A category whose noise is "
+                  "above 30% is remapped or unmapped (`label now`; `arnews_ds/category_noise.py`, noted in "
+                  "`annotations/category_map.csv`), which changes the silver train/validation labels. `-` = no "
+                  "candidate label; `*` = the whole outlet.", "",
+                  markdown_table(st.noise_table(stats), ["corpus/outlet/category", "silver label", "label now",
+                                                         "gold items", "gold labels", "noise [95% CI]"]), ""]
     if stats.get("agreement"):
         parts += ["### Annotator agreement", "", "```", json.dumps(stats["agreement"], indent=2), "```", ""]
     if stats.get("headline_human_ceiling"):

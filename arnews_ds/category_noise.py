@@ -31,3 +31,18 @@ def remap_noisy(cmap_rows: list[dict[str, str]], silver_vs_gold: dict[str, dict]
                     "note": note, "method": "manual"})
         changes.append(f"{key}: {row['label']} -> {label} (noise {m['noise']:.2f}, n={m['gold']})")
     return out, changes
+
+
+def update_category_map(silver_vs_gold: dict[str, dict], path) -> list[str]:
+    """Apply `remap_noisy` to a category_map.csv file in place; returns the change lines."""
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out, changes = remap_noisy(rows, silver_vs_gold)
+    if changes:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, list(rows[0]), lineterminator="\n")
+            w.writeheader()
+            w.writerows(out)
+    return changes

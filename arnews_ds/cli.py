@@ -163,6 +163,20 @@ def _cmd_exclusions(args) -> int:
     return 0
 
 
+def _cmd_category_noise(args) -> int:
+    from .category_noise import update_category_map
+
+    manifest = _out(args) / "data" / "manifest.json"
+    if not manifest.exists():
+        raise UserError("no build yet: run `arnews-ds build` first (the noise is measured on its gold test labels)")
+    changes = update_category_map(json.loads(manifest.read_text(encoding="utf-8"))["stats"]["silver_vs_gold"],
+                                  ANNOTATIONS / "category_map.csv")
+    print("\n".join(changes) or "no category above the noise ceiling")
+    if changes:
+        print("category_map.csv updated: rebuild (`arnews-ds build`) to relabel the silver train/validation splits")
+    return 0
+
+
 def _cmd_lock(args) -> int:
     from .lock import default_lock_path, dump_lock, make_lock
 
@@ -311,6 +325,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("exclusions", help="regenerate the silver headline exclusions in annotations/exclusions.tsv")
     _raw_arg(p, "--raw-dir")
     p.set_defaults(func=_cmd_exclusions)
+
+    p = sub.add_parser("category-noise", help="remap or unmap source categories whose silver label disagrees with "
+                       "the gold test labels more than 30% of the time (annotations/category_map.csv)")
+    _out_arg(p)
+    p.set_defaults(func=_cmd_category_noise)
 
     p = sub.add_parser("lock", help="regenerate sources/lock.json from a raw mirror (review the diff)")
     p.add_argument("--mirror", help="raw mirror (default: $ARNEWS_MIRROR)")

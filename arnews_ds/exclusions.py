@@ -70,7 +70,7 @@ def update_exclusions(raw_dir, path) -> dict[str, int]:
     kept = [a for a in result.articles if clusters.cluster_of[a.id] == a.id]
     others = [r for r in ann.read_table(path, ann.EXCLUSION_COLUMNS, "\t")
               if not r["method"].startswith("silver:headline-rule")]
-    rows = others + headline_exclusions(kept)
+    rows = sorted(others + headline_exclusions(kept), key=lambda r: (r["id"], r["task"], r["method"]))
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, ann.EXCLUSION_COLUMNS, delimiter="\t", lineterminator="\n", extrasaction="ignore")
         w.writeheader()

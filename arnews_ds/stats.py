@@ -68,13 +68,18 @@ def _cmap_frame(cmap: dict[tuple[str, str, str], str]):
                   {"corpus": pl.String, "outlet": pl.String, "category": pl.String, "mapped": pl.String})
 
 
-def label_noise(articles, topic_gold: dict[str, str], cmap: dict[tuple[str, str, str], str],
-                whole_outlet: str) -> dict[str, dict]:
-    """Per source category of the hand-labeled articles: gold items, the category's mapped (silver) label, how many
-    gold labels equal it, the silver -> gold confusion counts, and the noise rate (share of gold labels that differ
-    from a mapped label) with its 95% Wilson interval. The whole-outlet row counts only for outlets without
-    editorial categories."""
+def label_noise(articles, topic_gold: dict[str, str], cmap_rows: list[dict], whole_outlet: str,
+                unmapped: str) -> dict[str, dict]:
+    """Per source category of the hand-labeled articles: gold items, the category's candidate (silver) label from
+    `category_map.csv` (`mapped_to`) and its current label (`label_now`, `unmapped` where this measurement removed
+    it), how many gold labels equal the candidate, the silver -> gold confusion counts, and the noise rate (share
+    of gold labels that differ from the candidate) with its 95% Wilson interval. The whole-outlet row counts only
+    for outlets without editorial categories."""
     import polars as pl
+
+    cmap = {(r["corpus"], r["outlet"], r["source_category"]): r["candidate_label"] for r in cmap_rows
+            if r["candidate_label"] != unmapped}
+    now = {f"{r['corpus']}/{r['outlet']}/{r['source_category']}": r["label"] for r in cmap_rows}
 
     gold = _frame([{"id": i, "gold": g} for i, g in topic_gold.items()], {"id": pl.String, "gold": pl.String})
     df = (_category_frame([a for a in articles if a.id in topic_gold], whole_outlet)
@@ -90,7 +95,8 @@ def label_noise(articles, topic_gold: dict[str, str], cmap: dict[tuple[str, str,
            .sort("corpus", "outlet", "category"))
     out = {}
     for c, o, k, g, m, a in agg.iter_rows():
-        row = {"gold": g, "mapped_to": m, "agree": a, "confusion": dict(sorted(per_cat[(c, o, k)].items()))}
+        row = {"gold": g, "mapped_to": m, "label_now": now.get(f"{c}/{o}/{k}", "-"), "agree": a,
+               "confusion": dict(sorted(per_cat[(c, o, k)].items()))}
         if m != "-":
             row["noise"] = round((g - a) / g, 4)
             row["noise_ci95"] = [round(x, 4) for x in wilson_interval(g - a, g)]
@@ -218,11 +224,11 @@ def noise_table(stats: dict):
     rows = []
     for k, v in stats.get("silver_vs_gold", {}).items():
         ci = v.get("noise_ci95")
-        rows.append({"category": k, "mapped_to": v["mapped_to"], "gold": v["gold"],
+        rows.append({"category": k, "mapped_to": v["mapped_to"], "label_now": v.get("label_now", "-"), "gold": v["gold"],
                      "gold_labels": " ".join(f"{label}:{n}" for label, n in v.get("confusion", {}).items()),
                      "noise": f"{v['noise']:.2f} [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "—"})
-    return _frame(rows, {"category": pl.String, "mapped_to": pl.String, "gold": pl.Int64, "gold_labels": pl.String,
-                         "noise": pl.String})
+    return _frame(rows, {"category": pl.String, "mapped_to": pl.String, "label_now": pl.String, "gold": pl.Int64,
+                         "gold_labels": pl.String, "noise": pl.String})
 
 
 def purity_table(stats: dict):

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from . import annotations as ann
 from .configs import CONFIGS
 from .record import Article
-from .stats import label_noise
 
 
 class BuildError(RuntimeError):
@@ -69,8 +68,7 @@ def make_tables(articles: list[Article], assignment: dict[str, str], cmap: dict,
         _add_retrieval_judgments(rows, articles, assignment, qrels)
     # `datasets` cannot read an empty parquet file, so a split without rows is left out of its config.
     rows = {config: {s: r for s, r in splits.items() if r} for config, splits in rows.items()}
-    noise = label_noise([a for a in articles if a.id in topic_gold], topic_gold, cmap, ann.WHOLE_OUTLET)
-    return Tables(rows, label_names, {"topic_conflicting_labels": conflicting, "silver_vs_gold": noise})
+    return Tables(rows, label_names, {"topic_conflicting_labels": conflicting})
 
 
 def _add_retrieval_judgments(rows, articles: list[Article], assignment: dict[str, str],
