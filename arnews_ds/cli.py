@@ -327,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_exclusions)
 
     p = sub.add_parser("category-noise", help="remap or unmap source categories whose silver label disagrees with "
-                       "the gold test labels more than 30% of the time (annotations/category_map.csv)")
+                       "the gold test labels more than 30%% of the time (annotations/category_map.csv)")
     _out_arg(p)
     p.set_defaults(func=_cmd_category_noise)
 
