@@ -118,8 +118,8 @@ def check_pool(pool: dict, source: str) -> None:
 
 def add_pairs(pool: dict, rows: list[dict], contributor: str, known_ids: set[str],
               source: str) -> tuple[dict, dict[str, list[str]]]:
-    """Add (query_id, doc_id) rows to a pool as `contributor` (`sweep`, or a system pooled later); returns the new
-    pool and, per query, the docs that were not pooled before (these still need a judgment)."""
+    """Add (query_id, doc_id) rows to a pool as `contributor` (`sweep`, or a system pooled later, which replaces a
+    `v1-pool` mark); returns the new pool and, per query, the docs not pooled before (these need a judgment)."""
     check_pool(pool, source)
     pools = {q: {d: list(c) for d, c in docs.items()} for q, docs in pool["pools"].items()}
     new: dict[str, list[str]] = defaultdict(list)
@@ -136,6 +136,8 @@ def add_pairs(pool: dict, rows: list[dict], contributor: str, known_ids: set[str
             new[q].append(d)
         if contributor not in contributors:
             contributors.append(contributor)
+            if contributor != SWEEP and V1 in contributors:  # `v1-pool` marks pairs no system brings
+                contributors.remove(V1)
             contributors.sort()
     pools = {q: dict(sorted(docs.items())) for q, docs in pools.items()}
     return {**pool, "pools": pools}, {q: sorted(set(ds)) for q, ds in sorted(new.items())}

@@ -42,6 +42,9 @@ def test_add_pairs_marks_sweep_and_reports_only_new_pairs():
                          ({"query_id": "q", "doc_id": "q"}, "its own candidate")):
         with pytest.raises(pl.PoolError, match=message):
             pl.add_pairs(pool, [row], pl.SWEEP, {"q", "d1"}, "s.tsv")
+    v1 = pl.pool_file("test", 1, 20, {}, {"q": {"d1": [pl.V1]}}, {})
+    assert pl.add_pairs(v1, rows[:1], pl.SWEEP, {"q", "d1"}, "s")[0]["pools"]["q"]["d1"] == [pl.SWEEP, pl.V1]
+    assert pl.add_pairs(v1, rows[:1], "later", {"q", "d1"}, "run")[0]["pools"]["q"]["d1"] == ["later"]
     with pytest.raises(pl.PoolError, match="schema"):
         pl.add_pairs({**pool, "schema": None}, rows, pl.SWEEP, {"q"}, "s.tsv")
 
