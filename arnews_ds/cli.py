@@ -129,12 +129,9 @@ def _cmd_annotate(args) -> int:
 
 
 def _cmd_pool(args) -> int:
-    from .pool_command import CommandError, run
+    from .pool_command import run
 
-    try:
-        return run(args)
-    except (CommandError, FileNotFoundError, ValueError) as e:
-        raise UserError(str(e)) from None
+    return run(args)  # a CommandError (bad input) is printed as one line by `main`
 
 
 def _cmd_splits(args) -> int:
@@ -289,16 +286,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--files", nargs="+", default=[], help="import: judgment TSV files")
     p.set_defaults(func=_cmd_annotate)
 
-    p = sub.add_parser("pool", help="related-article pools v2: `new` pools 5 systems at depth 20, `extend` adds a "
-                       "later system, `add-sweep` an annotator's story sweep; `search` is the sweep's corpus search")
+    p = sub.add_parser("pool", help="related-article pools v2 (new, extend, add-sweep) and the story sweep's search")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--split", choices=["test", "validation"], default="test")
     common.add_argument("--depth", type=int, default=20, help="top documents pooled per system")
     common.add_argument("--batch-queries", type=int, default=6, help="queries per judging batch")
     common.add_argument("--data", default=str(PACKAGE_DIR), help="built dataset folder")
     common.add_argument("--annotations", default=str(ANNOTATIONS))
-    common.add_argument("--runs-dir", default=str(RESULTS_DIR / "retrieval" / "pool_runs"),
-                        help="where system runs are written")
+    common.add_argument("--runs-dir", default=str(RESULTS_DIR / "retrieval" / "pool_runs"), help="system runs")
     actions = p.add_subparsers(dest="action", required=True)
     a = actions.add_parser("new", parents=[common], help="select queries, run the systems, write pool + batches")
     a.add_argument("--queries", type=int, help="queries in the pool (default test 112, validation 46)")
