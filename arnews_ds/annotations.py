@@ -206,7 +206,8 @@ def pool_stats(root: Path = ANNOTATIONS) -> dict[str, dict]:
             pools[split] = {"queries": len(pool["queries"]) - len(excluded), "excluded_queries": excluded,
                             "depth": pool["depth"],
                             "pooled_pairs": sum(len(v) for q, v in pool["pools"].items() if q not in excluded),
-                            "systems": pool["system_notes"]}
+                            # schema 2 (pooling.py) keeps {name: note} under `systems`, v1 under `system_notes`
+                            "systems": pool["systems"] if pool.get("schema") == 2 else pool["system_notes"]}
     return pools
 
 

@@ -129,19 +129,9 @@ def _cmd_annotate(args) -> int:
 
 
 def _cmd_pool(args) -> int:
-    from . import pooling
+    from .pool_command import run
 
-    try:
-        if args.action == "extend":
-            from .trec import read_run
-
-            print(pooling.extend(args.split, read_run(Path(args.run)), args.system, args.note, args.depth,
-                                 args.batch_queries))
-        else:
-            print(pooling.new_pool(args.split, args.queries, args.seed, args.depth, args.batch_queries))
-    except (FileNotFoundError, KeyError, ValueError) as e:
-        raise UserError(str(e.args[0] if isinstance(e, KeyError) else e)) from None
-    return 0
+    return run(args)  # a CommandError (bad input) is printed as one line by `main`
 
 
 def _cmd_splits(args) -> int:
@@ -296,23 +286,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--files", nargs="+", default=[], help="import: judgment TSV files")
     p.set_defaults(func=_cmd_annotate)
 
-    p = sub.add_parser("pool", help="related-article pools: `new` pools >= 3 lexical systems for judging; `extend` adds "
-                       "a later system's unjudged top documents to an existing pool")
+    p = sub.add_parser("pool", help="related-article pools v2 (new, extend, add-sweep) and the story sweep's search")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--split", choices=["test", "validation"], default="test")
+    common.add_argument("--depth", type=int, default=20, help="top documents pooled per system")
+    common.add_argument("--batch-queries", type=int, default=6, help="queries per judging batch")
+    common.add_argument("--data", default=str(PACKAGE_DIR), help="built dataset folder")
+    common.add_argument("--annotations", default=str(ANNOTATIONS))
+    common.add_argument("--runs-dir", default=str(RESULTS_DIR / "retrieval" / "pool_runs"), help="system runs")
     actions = p.add_subparsers(dest="action", required=True)
-    for name, text in (("new", "choose stratified queries and pool the top documents of 3 lexical systems"),
-                       ("extend", "add one system's unjudged top documents to the pool of --split")):
-        a = actions.add_parser(name, help=text)
-        a.add_argument("--split", choices=["test", "validation"], default="test")
-        a.add_argument("--depth", type=int, default=10)
-        a.add_argument("--batch-queries", type=int, default=8, help="queries per judging batch")
-        a.set_defaults(func=_cmd_pool)
-        if name == "new":
-            a.add_argument("--queries", type=int, default=64, help="v1: test 64 (seed 5), validation 24 (seed 7)")
-            a.add_argument("--seed", type=int, default=5)
-        else:
-            a.add_argument("run", help="TREC run file of the system")
-            a.add_argument("--system", required=True, help="the system's name in the pool file")
-            a.add_argument("--note", required=True, help="one line on what the system is")
+    a = actions.add_parser("new", parents=[common], help="select queries, run the systems, write pool + batches")
+    a.add_argument("--queries", type=int, help="queries in the pool (default test 112, validation 46)")
+    a.add_argument("--seed", type=int, help="selection seed (default test 5, validation 7)")
+    a.add_argument("--biencoder-run", help="TREC run of `pool rank-biencoder`, pooled as `bi-encoder`")
+    a = actions.add_parser("extend", parents=[common], help="pool one more system's top --depth (new pairs batched)")
+    a.add_argument("file", help="TREC run covering every pool query")
+    a.add_argument("--system", required=True, help="the system's name in the pool file")
+    a.add_argument("--note", help="one line on what the system is")
+    a = actions.add_parser("add-sweep", parents=[common], help="add an annotator's story-sweep candidates")
+    a.add_argument("file", help="TSV with a header and columns query_id, doc_id")
+    a = actions.add_parser("search", parents=[common], help="story sweep: corpus articles with all the terms")
+    a.add_argument("--query", help="the query id whose date centres the window")
+    a.add_argument("--terms", help="words that must all occur (normalized, substring match)")
+    a.add_argument("--days", type=int, default=14, help="+/- days around the query date")
+    a.add_argument("--limit", type=int, default=200, help="hits printed")
+    a.add_argument("--show", help="print one article in full")
+    a = actions.add_parser("rank-biencoder", parents=[common], help="train the bi-encoder once, rank val/test")
+    a.add_argument("--out", required=True, help="output TREC run")
+    a.add_argument("--max-train", type=int, help="cap on training pairs (CPU budget)")
+    p.set_defaults(func=_cmd_pool)
 
     p = sub.add_parser("splits", help="assign train/validation/test to new article ids (existing ones never move)")
     _raw_arg(p, "--raw-dir")

@@ -1,52 +1,191 @@
-"""Pooled related-article judgments (DESIGN §7): queries stratified across outlets, the top documents of several
-systems pooled per query (TREC-style), judging batches, and extending a pool with a later system so it is not
-scored against judgments it never contributed to. `arnews-ds pool new|extend` and `arnews-ds annotate export
---task related` are the command-line edges.
+"""Related-article pools v2 (issue 9): query selection, pool merging with contributors, the sweep import, and the
+system-blind judging batches. Pure functions here; `pool_cli.py` owns the files and the `arnews-ds pool` command.
+
+Pool file (schema 2, committed, ids only):
+    {"schema": 2, "guidelines": "2.0", "split", "seed", "depth", "systems": {name: note}, "queries": [sorted ids],
+     "replaced_queries": {id: reason}, "pools": {query: {doc: [contributors, sorted]}}}
+A contributor is a system name, `sweep` (an annotator's story sweep) or `v1-pool` (a pair judged under v1 that no
+v2 system ranks in its top `depth`).
 """
 from __future__ import annotations
 
-import dataclasses
-import json
 import random
 from collections import defaultdict
-from pathlib import Path
 
-from .annotate import GUIDELINES_VERSION, _snippet as snippet
-from .annotations import POOL_FILES
-from .paths import ANNOTATIONS, BATCHES, PACKAGE_DIR
 from .trec import Run
 
-# The three lexical systems of the v1 pools (a variant of the TF-IDF retrieval baseline each).
-SYSTEM_NOTES = {
-    "bm25-title_body": "BM25 (bm25s, k1 1.5, b 0.75) over title+body documents, full query article",
-    "tfidf-title_body": "TF-IDF cosine over title+body documents, full query article",
-    "bm25-title_body@title-query": "BM25 over title+body documents, query = the query's title only",
-}
+SCHEMA = 2
+GUIDELINES = "2.0"
+SWEEP, V1 = "sweep", "v1-pool"
+NO_RELEVANT = "no relevant document under v1 judgments"
+MIN_BODY_CHARS = 400  # shorter bodies are bylines, captions or one-line briefs (~5% of test articles)
+QUERY_CHARS, DOC_CHARS = 600, 300  # body shown in judging batches
 
 
+class PoolError(ValueError):
+    """A pool file or sweep file that breaks the schema; the message names the row."""
+
+
+def queries_with_relevant(grades: dict[tuple[str, str], list[int]], alias: dict[str, str]) -> set[str]:
+    """Query ids (as representatives) with at least one document whose v1 grades include one >= 1."""
+    return {alias.get(q, q) for (q, _), g in grades.items() if max(g) >= 1}
+
+
+def topic_stratum(article: dict, silver: dict[str, str]) -> str:
+    """The silver topic label, else the first source category, else `none` (outlets without categories)."""
+    return silver.get(article["id"]) or next(iter(article.get("source_categories") or []), None) or "none"
+
+
+def is_judgeable(article: dict) -> bool:
+    """A query an annotator can read: a title and a body that is more than a byline or a caption."""
+    return bool(article.get("title")) and len((article.get("body") or "").strip()) >= MIN_BODY_CHARS
+
+
+def select_queries(kept: list[str], articles: list[dict], silver: dict[str, str], split: str, n: int,
+                   seed: int, exclude: frozenset[str] = frozenset()) -> list[str]:
+    """`kept` plus new queries of `split` up to `n`, never one of `exclude` (replaced queries), stratified by
+    outlet then topic (sorted ids).
+
+    Each pick goes to the outlet with the fewest queries so far (kept ones count), and within it to the topic with
+    the fewest queries overall, then fewest in that outlet; ties and the article within a stratum follow a seeded
+    shuffle, so the same inputs give the same selection.
+    """
+    rng = random.Random(seed)
+    by_id = {a["id"]: a for a in articles}
+    strata: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for a in sorted(articles, key=lambda a: a["id"]):
+        if a["split"] == split and a["id"] not in kept and a["id"] not in exclude and is_judgeable(a):
+            strata[a["outlet"]][topic_stratum(a, silver)].append(a["id"])
+    order = {o: i for i, o in enumerate(rng.sample(sorted(strata), len(strata)))}
+    for topics in strata.values():
+        for ids in topics.values():
+            rng.shuffle(ids)
+    per_outlet: dict[str, int] = defaultdict(int)
+    per_topic: dict[str, int] = defaultdict(int)
+    per_cell: dict[tuple[str, str], int] = defaultdict(int)
+    for q in kept:
+        a = by_id[q]
+        per_outlet[a["outlet"]] += 1
+        per_topic[topic_stratum(a, silver)] += 1
+        per_cell[a["outlet"], topic_stratum(a, silver)] += 1
+    chosen = list(kept)
+    while len(chosen) < n:
+        open_outlets = [o for o in strata if any(strata[o].values())]
+        if not open_outlets:
+            break
+        outlet = min(open_outlets, key=lambda o: (per_outlet[o], order[o]))
+        topic = min((t for t, ids in strata[outlet].items() if ids),
+                    key=lambda t: (per_topic[t], per_cell[outlet, t], t))
+        q = strata[outlet][topic].pop()
+        chosen.append(q)
+        per_outlet[outlet] += 1
+        per_topic[topic] += 1
+        per_cell[outlet, topic] += 1
+    return sorted(chosen)
+
+
+def merge_pools(queries: list[str], runs: dict[str, dict[str, list[tuple[str, float]]]], depth: int,
+                judged: dict[str, set[str]] | None = None) -> dict[str, dict[str, list[str]]]:
+    """Per query, every doc in some system's top `depth` with the systems that put it there (sorted); docs judged
+    before (`judged`) that no system contributed get `v1-pool`. The query itself is never pooled."""
+    pools = {}
+    for q in queries:
+        pool: dict[str, set[str]] = defaultdict(set)
+        for system, run in runs.items():
+            if q not in run:
+                raise PoolError(f"system {system} has no ranking for query {q}")
+            for d, _ in run[q][:depth]:
+                pool[d].add(system)
+        for d in (judged or {}).get(q, ()):
+            if d not in pool:
+                pool[d].add(V1)
+        pool.pop(q, None)
+        pools[q] = {d: sorted(pool[d]) for d in sorted(pool)}
+    return pools
+
+
+def pool_file(split: str, seed: int, depth: int, systems: dict[str, str], pools: dict[str, dict[str, list[str]]],
+              replaced: dict[str, str]) -> dict:
+    return {"schema": SCHEMA, "guidelines": GUIDELINES, "split": split, "seed": seed, "depth": depth,
+            "systems": dict(sorted(systems.items())), "queries": sorted(pools),
+            "replaced_queries": dict(sorted(replaced.items())), "pools": {q: pools[q] for q in sorted(pools)}}
+
+
+def check_pool(pool: dict, source: str) -> None:
+    if pool.get("schema") != SCHEMA:
+        raise PoolError(f"{source}: not a schema {SCHEMA} pool file (found {pool.get('schema')!r})")
+
+
+def add_pairs(pool: dict, rows: list[dict], contributor: str, known_ids: set[str],
+              source: str) -> tuple[dict, dict[str, list[str]]]:
+    """Add (query_id, doc_id) rows to a pool as `contributor` (`sweep`, or a system pooled later, which replaces a
+    `v1-pool` mark); returns the new pool and, per query, the docs not pooled before (these need a judgment)."""
+    check_pool(pool, source)
+    pools = {q: {d: list(c) for d, c in docs.items()} for q, docs in pool["pools"].items()}
+    new: dict[str, list[str]] = defaultdict(list)
+    for i, row in enumerate(rows, start=2):
+        q, d = (row.get("query_id") or "").strip(), (row.get("doc_id") or "").strip()
+        if q not in pools:
+            raise PoolError(f"{source}:{i}: query {q!r} is not a query of the {pool['split']} pool")
+        if d not in known_ids:
+            raise PoolError(f"{source}:{i}: unknown corpus id {d!r}")
+        if d == q:
+            raise PoolError(f"{source}:{i}: a query cannot be its own candidate")
+        contributors = pools[q].setdefault(d, [])
+        if not contributors:
+            new[q].append(d)
+        if contributor not in contributors:
+            contributors.append(contributor)
+            if contributor != SWEEP and V1 in contributors:  # `v1-pool` marks pairs no system brings
+                contributors.remove(V1)
+            contributors.sort()
+    pools = {q: dict(sorted(docs.items())) for q, docs in pools.items()}
+    return {**pool, "pools": pools}, {q: sorted(set(ds)) for q, ds in sorted(new.items())}
+
+
+def pool_stats(pool: dict) -> dict:
+    """Queries, pooled pairs, pairs per contributor, pairs only one contributor brought, mean pool size."""
+    pairs = [(q, d, c) for q, docs in pool["pools"].items() for d, c in docs.items()]
+    per: dict[str, int] = defaultdict(int)
+    unique: dict[str, int] = defaultdict(int)
+    for _, _, contributors in pairs:
+        for c in contributors:
+            per[c] += 1
+        if len(contributors) == 1:
+            unique[contributors[0]] += 1
+    n = len(pool["pools"])
+    return {"queries": n, "pooled_pairs": len(pairs), "pairs_per_contributor": dict(sorted(per.items())),
+            "unique_to_contributor": {c: unique.get(c, 0) for c in sorted(per)},
+            "mean_pool_size": round(len(pairs) / n, 1) if n else 0.0,
+            "replaced_queries": len(pool.get("replaced_queries", {}))}
+
+
+# -------------------------------------------------------------------------------------------- judging batches
+def snippet(text: str | None, n: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + " …"
+
+
+def _card(a: dict, chars: int) -> dict:
+    return {"id": a["id"], "date": (a.get("published") or "")[:10] or None, "outlet": a["outlet"],
+            "title": a.get("title") or "", "text": snippet(a.get("body"), chars)}
+
+
+def judging_items(pools: dict[str, dict[str, list[str]]], by_id: dict[str, dict]) -> list[dict]:
+    """One item per query: the query and every pooled candidate, sorted by id, without contributors."""
+    return [{"query": _card(by_id[q], QUERY_CHARS), "guidelines": GUIDELINES,
+             "candidates": [_card(by_id[d], DOC_CHARS) for d in sorted(docs)]}
+            for q, docs in sorted(pools.items())]
+
+
+def batch_items(items: list[dict], per_batch: int) -> list[list[dict]]:
+    return [items[k:k + per_batch] for k in range(0, len(items), per_batch)]
+
+
+# ------------------------------------------------------------------ v1 export (`annotate export --task related`)
 def pool_related(queries: list[str], runs: dict[str, dict[str, list[tuple[str, float]]]], depth: int) -> dict[str, list[str]]:
     """Union of the top `depth` documents of every system per query, in a system-blind sorted order."""
     return {q: sorted({d for run in runs.values() for d, _ in run.get(q, [])[:depth]} - {q}) for q in queries}
-
-
-def extend_pool(pool: dict, run: dict[str, list[tuple[str, float]]], judged: set[tuple[str, str]],
-                alias: dict[str, str], depth: int) -> tuple[dict, dict[str, list[str]]]:
-    """Add one system's top `depth` to a pool (TREC-style pooling of a later run); returns the new pool and, per
-    query, the documents not judged yet. Pool ids may since have merged into a representative (`alias`): the run
-    and `judged` (the built qrels) use representatives. Excluded queries stay unpooled."""
-    pools = dict(pool["pools"])
-    new: dict[str, list[str]] = {}
-    for q in pool["queries"]:
-        if q in pool.get("excluded_queries", {}):
-            continue
-        rq = alias.get(q, q)
-        if rq not in run:
-            raise KeyError(f"no ranking for pool query {rq}")
-        top = [d for d, _ in run[rq] if d != rq][:depth]
-        pools[q] = sorted(set(pools[q]) | set(top))
-        if fresh := sorted(d for d in top if (rq, d) not in judged):
-            new[rq] = fresh
-    return {**pool, "pools": pools}, new
 
 
 def stratified_queries(candidates: list[str], by_id: dict[str, dict], n: int, seed: int,
@@ -77,96 +216,6 @@ def related_items(pools: dict[str, list[str]], by_id: dict[str, dict]) -> list[d
                           "doc_id": d, "doc_title": da["title"], "doc_text": snippet(da["body"], 500),
                           "doc_outlet": da["outlet"]})
     return items
-
-
-def write_query_batches(items: list[dict], name: str, per_batch: int, folder: Path = BATCHES) -> list[Path]:
-    """Batches of whole queries, so one annotator judges every candidate of a query."""
-    per_query: dict[str, list[dict]] = {}
-    for item in items:
-        per_query.setdefault(item["query_id"], []).append(item)
-    queries = list(per_query)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for k in range(0, len(queries), per_batch):
-        path = folder / f"{name}-{k // per_batch:03d}.jsonl"
-        rows = [i for q in queries[k:k + per_batch] for i in per_query[q]]
-        path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in rows), encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def lexical_runs(chosen: list[str], by_id: dict[str, dict], folder: Path = PACKAGE_DIR) -> tuple[dict[str, Run], object]:
-    """The `SYSTEM_NOTES` systems' rankings for the chosen queries (and the baseline result they came from)."""
-    from .baselines import Options
-    from .baselines.lexical import retrieval
-    from .baselines.runner import load_task_data
-
-    data = load_task_data("retrieval", folder)
-    full = [{"_id": q, "text": f"{by_id[q]['title']}\n\n{by_id[q]['body']}"} for q in chosen]
-    titles = [{"_id": q, "text": by_id[q]["title"]} for q in chosen]
-    runs, result = {}, None
-    for name, queries in (("full", full), ("title", titles)):
-        # One validation query keeps the baseline's validation path non-empty; the chosen queries are run as "test"
-        # whatever their split (only these runs are pooled).
-        sub = dataclasses.replace(data, validation=queries[:1], test=queries,
-                                  queries={"validation": queries[:1], "test": queries}, qrels={})
-        result = retrieval(sub, Options())
-        every = {result.settings["variant"]: result.runs, **result.extra["runs"]}
-        for variant, split_runs in every.items():
-            system = variant if name == "full" else f"{variant}@title-query"
-            if system in SYSTEM_NOTES:
-                runs[system] = split_runs["test"]
-    return runs, result
-
-
-def new_pool(split: str, n_queries: int, seed: int, depth: int, batch_queries: int, folder: Path = PACKAGE_DIR,
-             root: Path = ANNOTATIONS, batches: Path = BATCHES) -> str:
-    """Choose queries, run the systems, write their runs, the judging batches and the committed pool file (ids,
-    systems, depth; no text); returns a one-line summary."""
-    from .baselines.runner import write_outputs
-    from .loading import built_rows
-
-    by_id = {a["id"]: a for a in built_rows("articles", "full", folder)}
-    candidates = sorted(i for i, a in by_id.items() if a["split"] == split)
-    chosen = stratified_queries(candidates, by_id, n_queries, seed, split)
-    runs, result = lexical_runs(chosen, by_id, folder)
-    out = batches / ("related-runs" if split == "test" else f"related-runs-{split}")
-    for system, run in runs.items():
-        # Only this system's run (extra={}: no other variant's runs), tagged with its pool name.
-        write_outputs(out / system, "retrieval", system,
-                      dataclasses.replace(result, runs={"test": run}, predictions=[], extra={}),
-                      {"system": system, "queries": len(run)})
-    pools = pool_related(chosen, runs, depth)
-    items = related_items(pools, by_id)
-    paths = write_query_batches(items, f"related-s{seed}", batch_queries, batches)
-    (root / POOL_FILES[split]).write_text(json.dumps(
-        {"guidelines": GUIDELINES_VERSION, "split": split, "seed": seed, "queries": chosen, "systems": sorted(runs),
-         "depth": depth, "system_notes": SYSTEM_NOTES, "pools": pools}, indent=1, ensure_ascii=False), encoding="utf-8")
-    sizes = [len(v) for v in pools.values()] or [0]
-    outlets = sorted({by_id[q]["outlet"] for q in chosen})
-    return (f"{len(chosen)} {split} queries from {len(outlets)} outlets; systems {sorted(runs)}; pool depth {depth}; "
-            f"{len(items)} pairs (pool size {min(sizes)}-{max(sizes)}, mean {sum(sizes) / len(sizes):.1f}) in "
-            f"{len(paths)} batches under {batches}")
-
-
-def extend(split: str, run: Run, system: str, note: str, depth: int, batch_queries: int,
-           folder: Path = PACKAGE_DIR, root: Path = ANNOTATIONS, batches: Path = BATCHES) -> str:
-    """Pool the top `depth` of one more system for the pool's queries and batch only the pairs not judged yet;
-    records the system in the pool file. KeyError when the run lacks a pool query."""
-    from .loading import built_rows, duplicate_alias
-
-    pool_path = root / POOL_FILES[split]
-    pool = json.loads(pool_path.read_text(encoding="utf-8"))
-    judged = {(r["query-id"], r["corpus-id"]) for r in built_rows("qrels", split, folder)}
-    by_id = {a["id"]: a for a in built_rows("articles", "full", folder)}
-    pool, new = extend_pool(pool, run, judged, duplicate_alias(folder), depth)
-    pool["system_notes"][system] = note
-    pool["systems"] = sorted(pool["system_notes"])
-    items = related_items(new, by_id)
-    paths = write_query_batches(items, f"related-{split}-{system}", batch_queries, batches)
-    pool_path.write_text(json.dumps(pool, indent=1, ensure_ascii=False), encoding="utf-8")
-    return (f"{system}: {len(items)} unjudged pairs in its top {depth} for {len(new)} of {len(pool['queries'])} "
-            f"{split} queries, in {len(paths)} batches under {batches}")
 
 
 def export_related(articles: list[dict], runs: dict[str, Run], n_queries: int, seed: int, depth: int) -> list[dict]:

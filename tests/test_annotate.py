@@ -75,17 +75,3 @@ def test_topic_sample_is_stratified_and_hides_the_silver_label():
     assert len(items) == 17 and all("label" not in i for i in items)
     assert len({i["id"] for i in items}) == 17 and all(len(i["text"]) <= an.SNIPPET + 2 for i in items)
     assert items == an.sample_topic(arts, topic, ["politics", "sports"], 5, "aawsat", 7, seed=1)
-
-
-def test_extend_pool_adds_a_later_system_and_returns_only_unjudged_pairs():
-    pool = {"queries": ["q1", "q2", "gone"], "pools": {"q1": ["d1"], "q2": ["d2"], "gone": ["d3"]},
-            "excluded_queries": {"gone": "unjudgeable"}}
-    run = {"q1": [("q1", 9.0), ("d1", 2.0), ("d4", 1.0), ("d5", 0.5)], "rep2": [("d2", 1.0), ("d6", 0.9)]}
-    judged = {("q1", "d1"), ("rep2", "d2")}
-    extended, new = pooling.extend_pool(pool, run, judged, {"q2": "rep2"}, depth=2)
-    # depth 2 after dropping the query itself; q2 was merged into rep2 since, the run and the judgments use rep2
-    assert extended["pools"] == {"q1": ["d1", "d4"], "q2": ["d2", "d6"], "gone": ["d3"]}
-    assert new == {"q1": ["d4"], "rep2": ["d6"]}
-    assert pool["pools"]["q1"] == ["d1"]  # the input is not modified
-    with pytest.raises(KeyError, match="no ranking for pool query q1"):
-        pooling.extend_pool(pool, {"rep2": []}, judged, {"q2": "rep2"}, depth=2)
