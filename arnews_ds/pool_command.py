@@ -4,6 +4,8 @@ judging batches and the sweep index.
 
     pool new --split test [--biencoder-run RUN.trec]     select queries, run the systems, write pool + batches
     pool extend --split test --system NAME RUN.trec      pool one more system's top depth (batches: new pairs only)
+    pool add-queries --split test --n 36 [--seed S]      over-provision: N more stratified queries, every pooled
+                                                         system, runs merged into the split's run files
     pool add-sweep --split test FILE.tsv                 add an annotator sweep (query_id, doc_id rows)
     pool search --split test --query QID --terms "..." [--days 14]  |  pool search --show ID
     pool rank-biencoder --out RUN.trec                   train the bi-encoder once, rank every val/test article
@@ -52,6 +54,34 @@ def _write_run(path: Path, run: Run, tag: str) -> None:
     write_run(path, run, tag)
 
 
+def _cut(run: Run, queries: list[str], depth: int, source: str) -> Run:
+    """Each query's ranking from a deeper run (e.g. `pool rank-biencoder`'s): its own id dropped, top `depth`."""
+    missing = [q for q in queries if q not in run]
+    if missing:
+        raise CommandError(f"{source}: no ranking for {len(missing)} pool queries, e.g. {missing[0]}")
+    return {q: [h for h in run[q] if h[0] != q][:depth] for q in queries}
+
+
+def _rank(articles: list[dict], queries: list[str], depth: int, systems, biencoder_run: Path | None) -> Run:
+    """{system: run} of every named system for `queries`: the registered rankers, and the bi-encoder from its run."""
+    from .pool_systems import NEURAL, SYSTEMS, PoolCorpus
+
+    unknown = sorted(set(systems) - set(SYSTEMS) - {NEURAL})
+    if unknown:
+        raise CommandError(f"no ranker for pooled system {unknown[0]}: pool its run with `pool extend`")
+    corpus, runs = PoolCorpus.from_articles(articles), {}
+    for name in sorted(systems):
+        if name == NEURAL:
+            if biencoder_run is None or not biencoder_run.exists():
+                raise CommandError(f"the bi-encoder needs its run of every val/test article (--biencoder-run "
+                                   f"{biencoder_run}: missing; `pool rank-biencoder` writes it)")
+            runs[name] = _cut(read_run(biencoder_run), queries, depth, str(biencoder_run))
+        else:
+            runs[name] = SYSTEMS[name](corpus, queries, depth)
+        print(f"{name}: ranked {len(queries)} queries", flush=True)
+    return runs
+
+
 def _v1_state(annotations: Path, split: str, alias: dict[str, str]):
     """(kept queries, replaced {query: reason}, judged docs per kept query) from the v1 pool and judgments."""
     from .annotate import read_gold
@@ -75,7 +105,7 @@ def _v1_state(annotations: Path, split: str, alias: dict[str, str]):
 
 
 def build(args) -> int:
-    from .pool_systems import NEURAL, SYSTEM_NOTES, SYSTEMS, PoolCorpus
+    from .pool_systems import NEURAL, SYSTEM_NOTES, SYSTEMS
 
     split, folder, annotations = args.split, Path(args.data), Path(args.annotations)
     n = args.queries or DEFAULTS[split]["queries"]
@@ -83,16 +113,10 @@ def build(args) -> int:
     articles, alias = _articles(folder), duplicate_alias(folder)
     kept, replaced, judged = _v1_state(annotations, split, alias)
     queries = pl.select_queries(kept, articles, _silver(folder, split), split, n, seed, frozenset(replaced))
-    corpus = PoolCorpus.from_articles(articles)
-    runs = {}
-    for name, system in SYSTEMS.items():
-        runs[name] = system(corpus, queries, args.depth)
-        _write_run(Path(args.runs_dir) / f"{name}.{split}.trec", runs[name], name)
-        print(f"{name}: ranked {len(queries)} {split} queries", flush=True)
-    if args.biencoder_run:
-        full = read_run(Path(args.biencoder_run))
-        runs[NEURAL] = {q: [h for h in full.get(q, []) if h[0] != q][:args.depth] for q in queries}
-        _write_run(Path(args.runs_dir) / f"{NEURAL}.{split}.trec", runs[NEURAL], NEURAL)
+    systems = [*SYSTEMS, NEURAL] if args.biencoder_run else list(SYSTEMS)
+    runs = _rank(articles, queries, args.depth, systems, Path(args.biencoder_run) if args.biencoder_run else None)
+    for name, run in runs.items():
+        _write_run(Path(args.runs_dir) / f"{name}.{split}.trec", run, name)
     try:
         pools = pl.merge_pools(queries, runs, args.depth, judged)
     except pl.PoolError as e:
@@ -114,10 +138,10 @@ def _write_pool(annotations: Path, split: str, pool: dict) -> None:
                                                encoding="utf-8")
 
 
-def _write_batches(batch_dir: Path, name: str, items: list[dict], per_batch: int) -> list[Path]:
+def _write_batches(batch_dir: Path, name: str, items: list[dict], per_batch: int, start: int = 0) -> list[Path]:
     batch_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for k, batch in enumerate(pl.batch_items(items, per_batch)):
+    for k, batch in enumerate(pl.batch_items(items, per_batch), start=start):
         path = batch_dir / f"{name}-{k:03d}.jsonl"
         path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in batch), encoding="utf-8")
         paths.append(path)
@@ -183,15 +207,52 @@ def add_run(args) -> int:
     from .pool_systems import SYSTEM_NOTES
 
     pool = _load_pool(Path(args.annotations), args.split)
-    run = read_run(Path(args.file))
-    missing = [q for q in pool["queries"] if q not in run]
-    if missing:
-        raise CommandError(f"{args.file}: no ranking for {len(missing)} pool queries, e.g. {missing[0]}")
-    top = {q: [d for d, _ in run[q] if d != q][:pool["depth"]] for q in pool["queries"]}
-    _write_run(Path(args.runs_dir) / f"{args.system}.{args.split}.trec",
-              {q: [h for h in run[q] if h[0] != q][:pool["depth"]] for q in pool["queries"]}, args.system)
-    rows = [{"query_id": q, "doc_id": d} for q in sorted(top) for d in top[q]]
+    top = _cut(read_run(Path(args.file)), pool["queries"], pool["depth"], str(args.file))
+    _write_run(Path(args.runs_dir) / f"{args.system}.{args.split}.trec", top, args.system)
+    rows = [{"query_id": q, "doc_id": d} for q in sorted(top) for d, _ in top[q]]
     return _add(args, rows, args.system, args.note or SYSTEM_NOTES.get(args.system, args.system))
+
+
+def more(args) -> int:
+    """Over-provision a pool: `--n` more queries by `pool new`'s rule, ranked by every pooled system at the pool's
+    depth; their runs join the split's run files (one run per system, as pool-bias reads them) and their pairs go
+    to `related-v2-<split>-more-NNN` batches, numbered on from earlier ones."""
+    annotations, folder, split = Path(args.annotations), Path(args.data), args.split
+    if args.n < 1:
+        raise CommandError("--n must be >= 1")
+    pool = _load_pool(annotations, split)
+    seed = args.seed if args.seed is not None else pool["seed"]
+    articles = _articles(folder)
+    queries = pl.more_queries(pool, articles, _silver(folder, split), args.n, seed)
+    if len(queries) < args.n:
+        raise CommandError(f"only {len(queries)} judgeable {split} articles are left to add (asked for {args.n})")
+    runs_dir = Path(args.runs_dir)
+    runs = _rank(articles, queries, pool["depth"], pool["systems"],
+                 Path(args.biencoder_run) if args.biencoder_run else runs_dir / "bi-encoder.all.trec")
+    for name, run in runs.items():  # check every file before writing any
+        path = runs_dir / f"{name}.{split}.trec"
+        old = read_run(path) if path.exists() or path.with_name(path.name + ".gz").exists() else {}
+        if set(old) & set(run):
+            raise CommandError(f"{path} already ranks query {sorted(set(old) & set(run))[0]}")
+        runs[name] = {**old, **run}
+    try:
+        new = pl.merge_pools(queries, {s: {q: r[q] for q in queries} for s, r in runs.items()}, pool["depth"])
+        pool = pl.add_queries(pool, new, f"replacement pool, seed {seed}", POOL_FILES[split])
+    except pl.PoolError as e:
+        raise CommandError(str(e)) from None
+    for name, run in runs.items():
+        _write_run(runs_dir / f"{name}.{split}.trec", run, name)
+    _write_pool(annotations, split, pool)
+    batch_dir, name = annotations / "batches" / BATCH_DIR, f"related-v2-{split}-more"
+    start = max((int(p.stem[-3:]) + 1 for p in batch_dir.glob(f"{name}-[0-9][0-9][0-9].jsonl")), default=0)
+    paths = _write_batches(batch_dir, name, pl.judging_items(new, {a["id"]: a for a in articles}),
+                           args.batch_queries, start)
+    added = pl.pool_stats({"pools": new})
+    print(json.dumps({k: added[k] for k in ("queries", "pooled_pairs", "pairs_per_contributor",
+                                            "unique_to_contributor", "mean_pool_size")}, indent=1))
+    print(f"{len(queries)} queries added to {POOL_FILES[split]} (now {len(pool['queries'])}); "
+          f"batches: {', '.join(p.name for p in paths)}")
+    return 0
 
 
 def search(args) -> int:
@@ -250,7 +311,7 @@ def rank_biencoder(args) -> int:
     return 0
 
 
-ACTIONS = {"new": build, "extend": add_run, "add-sweep": add_sweep, "search": search,
+ACTIONS = {"new": build, "extend": add_run, "add-sweep": add_sweep, "add-queries": more, "search": search,
            "rank-biencoder": rank_biencoder}
 
 

@@ -1,9 +1,10 @@
 """Related-article pools v2 (issue 9): query selection, pool merging with contributors, the sweep import, and the
-system-blind judging batches. Pure functions here; `pool_cli.py` owns the files and the `arnews-ds pool` command.
+system-blind judging batches. Pure functions here; `pool_command.py` owns the files and the `arnews-ds pool` command.
 
 Pool file (schema 2, committed, ids only):
     {"schema": 2, "guidelines": "2.0", "split", "seed", "depth", "systems": {name: note}, "queries": [sorted ids],
-     "replaced_queries": {id: reason}, "pools": {query: {doc: [contributors, sorted]}}}
+     "replaced_queries": {id: reason}, "added_queries": {id: reason} (optional: over-provisioned replacements),
+     "pools": {query: {doc: [contributors, sorted]}}}
 A contributor is a system name, `sweep` (an annotator's story sweep) or `v1-pool` (a pair judged under v1 that no
 v2 system ranks in its top `depth`).
 """
@@ -82,6 +83,29 @@ def select_queries(kept: list[str], articles: list[dict], silver: dict[str, str]
         per_topic[topic] += 1
         per_cell[outlet, topic] += 1
     return sorted(chosen)
+
+
+def more_queries(pool: dict, articles: list[dict], silver: dict[str, str], n: int, seed: int) -> list[str]:
+    """`n` queries to add to a pool (sorted ids), by `select_queries`'s rule with the pool's queries counted as
+    kept, never one of its queries or replaced queries (over-provisioning for queries judged to have no relevant
+    document)."""
+    kept = sorted(pool["queries"])
+    chosen = select_queries(kept, articles, silver, pool["split"], len(kept) + n, seed,
+                            frozenset(pool.get("replaced_queries", {})))
+    return sorted(set(chosen) - set(kept))
+
+
+def add_queries(pool: dict, pools: dict[str, dict[str, list[str]]], reason: str, source: str) -> dict:
+    """The pool file with new queries' pools added, each recorded under `added_queries` with `reason`."""
+    check_pool(pool, source)
+    clash = sorted(set(pools) & (set(pool["pools"]) | set(pool.get("replaced_queries", {}))))
+    if clash:
+        raise PoolError(f"{source}: query {clash[0]} is already in the pool or was replaced")
+    merged = {**pool["pools"], **pools}
+    added = {**pool.get("added_queries", {}), **{q: reason for q in pools}}
+    head = {k: v for k, v in pool.items() if k not in ("queries", "added_queries", "pools")}
+    return {**head, "queries": sorted(merged), "added_queries": dict(sorted(added.items())),
+            "pools": {q: merged[q] for q in sorted(merged)}}
 
 
 def merge_pools(queries: list[str], runs: dict[str, dict[str, list[tuple[str, float]]]], depth: int,

@@ -164,3 +164,95 @@ def test_cli_add_sweep_updates_the_pool_and_batches_only_new_pairs(tmp_path, cap
     sweep.write_text(f"query_id\tdoc_id\n{q}\tffffffffffffffff\n", encoding="utf-8")
     assert main(["pool", "add-sweep", "--split", "test", str(sweep), *common]) == 1
     assert "unknown corpus id" in capsys.readouterr().err
+
+
+def _outlet_pool(kept: list[str], replaced: list[str]) -> dict:
+    return pl.pool_file("test", 3, 2, {"s": "n"}, {q: {} for q in kept}, {q: "none relevant" for q in replaced})
+
+
+def test_more_queries_continue_the_stratification_and_never_reuse_a_query():
+    arts = [_article(f"b{i}", "عنوان", FILLER, outlet="big") for i in range(10)]
+    arts += [_article(f"s{i}", "عنوان", FILLER, outlet="small") for i in range(10)]
+    ids = [a["id"] for a in arts]
+    pool = _outlet_pool(kept=ids[:3], replaced=[ids[3], ids[10]])
+    silver = {i: "politics" for i in ids}
+    more = pl.more_queries(pool, arts, silver, 5, seed=3)
+    assert more == pl.more_queries(pool, arts, silver, 5, seed=3) and more == sorted(more) and len(more) == 5
+    assert not set(more) & {*ids[:4], ids[10]}  # neither a pool query nor a replaced one
+    # the small outlet had no query: it gets picks until it catches up with the big one's three
+    assert sum(q in ids[10:] for q in more) == 4
+    added = pl.add_queries(pool, {q: {ids[19]: ["s"]} for q in more[:2]}, "replacement pool, seed 3", "p.json")
+    assert added["queries"] == sorted([*ids[:3], *more[:2]]) and list(added["pools"]) == added["queries"]
+    assert added["added_queries"] == {q: "replacement pool, seed 3" for q in more[:2]}
+    assert pool["queries"] == ids[:3] and "added_queries" not in pool  # the input pool is not mutated
+    for clash in (ids[0], ids[3]):
+        with pytest.raises(pl.PoolError, match=f"query {clash} is already in the pool or was replaced"):
+            pl.add_queries(pool, {clash: {}}, "r", "p.json")
+
+
+def _pool_fixture(root, arts: list[dict]) -> None:
+    """A build (articles, manifest label names, silver topic labels) for the `pool` command under `root`."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for sub in ("articles", "topic"):
+        (root / "data" / sub).mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist(arts), root / "data" / "articles" / "full.parquet")
+    (root / "data" / "manifest.json").write_text(json.dumps({"label_names": ["politics", "sports"]}))
+    pq.write_table(pa.Table.from_pylist([{"id": a["id"], "label": k % 2} for k, a in enumerate(arts)]),
+                   root / "data" / "topic" / "test.parquet")
+
+
+def test_cli_add_queries_pools_new_queries_with_every_system_and_batches_them_only(tmp_path, capsys):
+    import json
+
+    from arnews_ds.cli import main
+    from arnews_ds.trec import read_run, write_run
+
+    words = ["الانتخابات البلدية في جدة", "مباراة الهلال والنصر", "أسعار النفط ترتفع", "قمة الرياض الاقتصادية"]
+    arts = [_article(f"a{i:02d}", f"{words[i % 4]} {i}", f"{words[i % 4]} {FILLER}", f"2015-12-{10 + i}",
+                     outlet=("o1", "o2")[i % 2]) for i in range(12)]
+    ids = [a["id"] for a in arts]
+    _pool_fixture(tmp_path, arts)
+    systems = {s: "n" for s in [*ps.SYSTEMS, ps.NEURAL]}
+    ann, runs = tmp_path / "annotations", tmp_path / "runs"
+    ann.mkdir()
+    (ann / "related_pool.json").write_text(json.dumps(pl.pool_file("test", 5, 3, systems, {ids[0]: {ids[1]: ["bm25-rm3"]}},
+                                                                   {ids[2]: "none relevant"})))
+    for s in [*ps.SYSTEMS, ps.NEURAL]:
+        runs.mkdir(exist_ok=True)
+        write_run(runs / f"{s}.test.trec", {ids[0]: [(ids[1], 1.0)]}, s)
+    # the bi-encoder's run of every article ranks the query itself first: it must never be pooled
+    write_run(tmp_path / "all.trec", {q: [(q, 9.0), *((d, 1.0 / (k + 1)) for k, d in enumerate(ids) if d != q)]
+                                      for q in ids}, ps.NEURAL)
+    common = ["--data", str(tmp_path), "--annotations", str(ann), "--runs-dir", str(runs),
+              "--biencoder-run", str(tmp_path / "all.trec")]
+    assert main(["pool", "add-queries", "--split", "test", "--n", "7", *common]) == 0
+    pool = json.loads((ann / "related_pool.json").read_text())
+    added = sorted(pool["added_queries"])
+    assert len(added) == 7 and not {ids[0], ids[2]} & set(added) and pool["queries"] == sorted([ids[0], *added])
+    assert set(pool["added_queries"].values()) == {"replacement pool, seed 5"}
+    for q in added:
+        assert q not in pool["pools"][q] and 3 <= len(pool["pools"][q])
+        contributors = {c for cs in pool["pools"][q].values() for c in cs}
+        assert contributors == set(systems)  # every system pooled it (at depth 3)
+    for s in systems:
+        run = read_run(runs / f"{s}.test.trec")
+        assert sorted(run) == pool["queries"] and run[ids[0]] == [(ids[1], 1.0)]  # one run per system, old kept
+        assert all(len(run[q]) <= 3 and q not in dict(run[q]) for q in added)
+    batch_dir = ann / "batches" / "related-v2"
+    first = [json.loads(line) for p in sorted(batch_dir.glob("related-v2-test-more-*.jsonl"))
+             for line in p.read_text().splitlines()]
+    assert [p.name for p in sorted(batch_dir.glob("*.jsonl"))] == ["related-v2-test-more-000.jsonl",
+                                                                  "related-v2-test-more-001.jsonl"]
+    assert [i["query"]["id"] for i in first] == added  # only the new queries, every pooled pair
+    assert all([c["id"] for c in i["candidates"]] == sorted(pool["pools"][i["query"]["id"]]) for i in first)
+    assert "| total | 7 |" in (batch_dir / "MANIFEST.md").read_text()
+    assert main(["pool", "add-queries", "--split", "test", "--n", "1", *common]) == 0  # numbering goes on
+    assert (batch_dir / "related-v2-test-more-002.jsonl").exists() and len(json.loads(
+        (ann / "related_pool.json").read_text())["added_queries"]) == 8
+    capsys.readouterr()
+    assert main(["pool", "add-queries", "--split", "test", "--n", "5", *common]) == 1
+    assert "only 2 judgeable test articles are left" in capsys.readouterr().err
