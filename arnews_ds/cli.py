@@ -287,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_annotate)
 
     p = sub.add_parser("pool", help="related-article pools v2 (new, extend, add-sweep) and the story sweep's search")
-    common = argparse.ArgumentParser(add_help=False)
+    common, picking = argparse.ArgumentParser(add_help=False), argparse.ArgumentParser(add_help=False)
     common.add_argument("--split", choices=["test", "validation"], default="test")
     common.add_argument("--depth", type=int, default=20, help="top documents pooled per system")
     common.add_argument("--batch-queries", type=int, default=6, help="queries per judging batch")
@@ -295,7 +295,6 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--annotations", default=str(ANNOTATIONS))
     common.add_argument("--runs-dir", default=str(RESULTS_DIR / "retrieval" / "pool_runs"), help="system runs")
     actions = p.add_subparsers(dest="action", required=True)
-    picking = argparse.ArgumentParser(add_help=False)
     picking.add_argument("--seed", type=int, help="selection seed (new: test 5, validation 7; add-queries: the pool's)")
     picking.add_argument("--biencoder-run", help="TREC run of `pool rank-biencoder`, pooled as `bi-encoder`")
     a = actions.add_parser("new", parents=[common, picking], help="select queries, rank, write pool + batches")

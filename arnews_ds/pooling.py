@@ -103,9 +103,9 @@ def add_queries(pool: dict, pools: dict[str, dict[str, list[str]]], reason: str,
         raise PoolError(f"{source}: query {clash[0]} is already in the pool or was replaced")
     merged = {**pool["pools"], **pools}
     added = {**pool.get("added_queries", {}), **{q: reason for q in pools}}
-    head = {k: v for k, v in pool.items() if k not in ("queries", "added_queries", "pools")}
-    return {**head, "queries": sorted(merged), "added_queries": dict(sorted(added.items())),
-            "pools": {q: merged[q] for q in sorted(merged)}}
+    out = {**pool, "queries": sorted(merged), "added_queries": dict(sorted(added.items()))}
+    out.pop("pools")  # keeps the file's key order: `pools` last, after the query lists
+    return {**out, "pools": {q: merged[q] for q in sorted(merged)}}
 
 
 def merge_pools(queries: list[str], runs: dict[str, dict[str, list[tuple[str, float]]]], depth: int,

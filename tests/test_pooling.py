@@ -219,8 +219,8 @@ def test_cli_add_queries_pools_new_queries_with_every_system_and_batches_them_on
     systems = {s: "n" for s in [*ps.SYSTEMS, ps.NEURAL]}
     ann, runs = tmp_path / "annotations", tmp_path / "runs"
     ann.mkdir()
-    (ann / "related_pool.json").write_text(json.dumps(pl.pool_file("test", 5, 3, systems, {ids[0]: {ids[1]: ["bm25-rm3"]}},
-                                                                   {ids[2]: "none relevant"})))
+    pool = pl.pool_file("test", 5, 3, systems, {ids[0]: {ids[1]: ["bm25-rm3"]}}, {ids[2]: "none relevant"})
+    (ann / "related_pool.json").write_text(json.dumps(pool))
     for s in [*ps.SYSTEMS, ps.NEURAL]:
         runs.mkdir(exist_ok=True)
         write_run(runs / f"{s}.test.trec", {ids[0]: [(ids[1], 1.0)]}, s)
