@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import annotations as ann
 from .configs import CONFIGS, features
+from .engines import Engine
 from .loading import built_rows  # noqa: F401 - public: rows of a built parquet file
 from .lock import file_sha256
 from .paths import ANNOTATIONS, EXPECTED_STATS, PACKAGE_DIR, SPLITS_DIR
@@ -39,16 +40,18 @@ class BuildResult:
 
 
 def prepare(raw: Path, annotations: Path = ANNOTATIONS, splits_dir: Path = SPLITS_DIR,
-            progress: bool = False) -> Prepared:
-    """Ingest -> dedup -> exclusions -> annotation joins + splits -> config rows and stats (reads, never writes)."""
+            progress: bool = False, engine: Engine | None = None) -> Prepared:
+    """Ingest -> dedup -> exclusions -> annotation joins + splits -> config rows and stats (reads, never writes).
+
+    `engine` runs ingest + dedup (default: in process); every engine gives the same records (DESIGN §11)."""
     from .annotate import agreement
-    from .dedup import cluster_records, find_clusters
-    from .ingest import default_workers, ingest, move_out, raw_files
+    from .dedup import cluster_records
+    from .engines import ingest_and_dedup
+    from .ingest import move_out, raw_files
     from .splits import read_assignment
     from .stats import category_purity, format_accounting, human_ceiling, label_noise, table_stats
 
-    result = ingest(raw_files(raw), progress=progress, workers=default_workers())
-    clusters = find_clusters(result.articles)
+    result, clusters = ingest_and_dedup(raw_files(raw), engine, progress)
     exclusions = ann.load_exclusions(annotations)
     moved = {i: "duplicates" for i, k in clusters.link_of.items() if k != "self"}
     moved |= {i: "excluded" for i in exclusions.get("all", {}) if i not in moved}
@@ -128,9 +131,10 @@ def write_build(prepared: Prepared, out: Path, splits_dir: Path = SPLITS_DIR, re
 
 def build(raw: Path, out: Path = PACKAGE_DIR, progress: bool = True, update_expected: bool = False,
           annotations: Path = ANNOTATIONS, splits_dir: Path = SPLITS_DIR,
-          expected_stats: Path = EXPECTED_STATS, results_dir: Path | None = None) -> BuildResult:
+          expected_stats: Path = EXPECTED_STATS, results_dir: Path | None = None,
+          engine: Engine | None = None) -> BuildResult:
     """Prepare and write a build into `out`; `update_expected` rewrites the committed expected stats on purpose."""
-    prepared = prepare(raw, annotations, splits_dir, progress)
+    prepared = prepare(raw, annotations, splits_dir, progress, engine)
     manifest = write_build(prepared, out, splits_dir, results_dir)
     if update_expected:
         expected_stats.write_text(json.dumps(prepared.stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n",

@@ -182,16 +182,25 @@ def jaccard(x: np.ndarray, y: np.ndarray) -> float:
 
 def representative_key(article: Article) -> tuple:
     """Sort key of the representative rule (module docstring): smallest key wins."""
-    return (
-        "no_title" in article.flags,
-        -len(article.body),
-        article.published is None,
-        article.published or "",
-        article.id,
-    )
+    return rank_key("no_title" in article.flags, len(article.body), article.published, article.id)
 
 
-class _UnionFind:
+def rank_key(no_title: bool, body_chars: int, published: str | None, article_id: str) -> tuple:
+    """`representative_key` from the four fields it reads (the distributed engine keeps only these)."""
+    return (no_title, -body_chars, published is None, published or "", article_id)
+
+
+def lsh_bands(threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    """(bands, rows per band) of the banding `near_pairs` uses: datasketch's own choice for these settings."""
+    lsh = _lsh(threshold, num_perm)
+    return lsh.b, lsh.r
+
+
+def _lsh(threshold: float, num_perm: int) -> MinHashLSH:
+    return MinHashLSH(threshold=max(threshold - LSH_MARGIN, 0.05), num_perm=num_perm, weights=LSH_WEIGHTS)
+
+
+class UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
 
@@ -219,7 +228,7 @@ def near_pairs(
 ) -> list[tuple[int, int]]:
     """Candidate pairs (i < j, sorted) of `sets` from MinHashLSH banding; not yet verified."""
     sigs = signatures(sets, num_perm, seed) if sigs is None else sigs
-    lsh = MinHashLSH(threshold=max(threshold - LSH_MARGIN, 0.05), num_perm=num_perm, weights=LSH_WEIGHTS)
+    lsh = _lsh(threshold, num_perm)
     with lsh.insertion_session() as session:
         for i, sig in enumerate(sigs):
             session.insert(i, LeanMinHash(seed=seed, hashvalues=sig, scheme="affine32"), check_duplication=False)
@@ -248,7 +257,7 @@ def find_clusters(
     ids = [a.id for a in arts]
     if len(set(ids)) != len(ids):
         raise ValueError("find_clusters needs distinct article ids")
-    uf = _UnionFind(len(arts))
+    uf = UnionFind(len(arts))
 
     # Exact: one group per token sequence; the near stage then sees each group once.
     keys: list[bytes] = []
@@ -276,14 +285,22 @@ def find_clusters(
         if uf.find(i) != uf.find(j) and jaccard(sets[p], sets[q]) >= threshold:
             uf.union(i, j)
 
+    return assemble_clusters(ids, keys, [representative_key(a) for a in arts], uf)
+
+
+def assemble_clusters(ids: Sequence[str], keys: Sequence, rank_keys: Sequence[tuple], uf: UnionFind) -> Clusters:
+    """`Clusters` from the union-find of article indexes: representative, link kinds, sorted outputs.
+
+    `keys[i]` is article i's exact key (equal keys: same token sequence), `rank_keys[i]` its `representative_key`.
+    The result does not depend on the order of the indexes."""
     members: dict[int, list[int]] = {}
-    for i in range(len(arts)):
+    for i in range(len(ids)):
         members.setdefault(uf.find(i), []).append(i)
     cluster_of: dict[str, str] = {}
     link_of: dict[str, str] = {}
     clusters: list[Cluster] = []
     for group in members.values():
-        rep = min(group, key=lambda i: representative_key(arts[i]))
+        rep = min(group, key=rank_keys.__getitem__)
         others = sorted((i for i in group if i != rep), key=lambda i: ids[i])
         kinds = tuple("exact" if keys[i] == keys[rep] else "near" for i in others)
         cluster_of[ids[rep]], link_of[ids[rep]] = ids[rep], "self"
@@ -302,3 +319,16 @@ def cluster_records(clusters: Clusters) -> list[dict]:
         for c in clusters.clusters
         for m, k in zip(c.members, c.kinds)
     ]
+
+
+def clusters_from_records(ids: Iterable[str], records: Iterable[dict]) -> Clusters:
+    """The `Clusters` that `cluster_records` wrote, given every article id (singletons are not in the records)."""
+    cluster_of = {i: i for i in ids}
+    link_of = dict.fromkeys(cluster_of, "self")
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for r in records:
+        cluster_of[r["member_id"]], link_of[r["member_id"]] = r["representative_id"], r["kind"]
+        grouped.setdefault(r["representative_id"], []).append((r["member_id"], r["kind"]))
+    clusters = tuple(Cluster(rep, tuple(m for m, _ in sorted(g)), tuple(k for _, k in sorted(g)))
+                     for rep, g in sorted(grouped.items()))
+    return Clusters(dict(sorted(cluster_of.items())), dict(sorted(link_of.items())), clusters)
