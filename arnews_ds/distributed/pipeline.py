@@ -22,7 +22,11 @@ _PARTITION_BYTES = 32 << 20  # raw (compressed) bytes per partition: a merge tas
 
 
 class PipelineError(RuntimeError):
-    """The pipeline cannot run or has not finished (a clear one-line message for the CLI)."""
+    """The pipeline cannot run or failed (a clear one-line message for the CLI)."""
+
+
+class PipelineSubmitted(PipelineError):
+    """The stages were submitted to Slurm and run on; the same call, made again later, finishes."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ def run_pipeline(files: dict[str, list[Path]], work: Path, executor: str = "loca
     if executor == "slurm":
         if not all(_complete(ex) for ex in chain):
             chain[-1].run()  # submits every stage not yet complete, each after the one it depends on
-            raise PipelineError(f"submitted the pipeline to Slurm (logs in {work / rec.LOGS}); "
+            raise PipelineSubmitted(f"submitted the pipeline to Slurm (logs in {work / rec.LOGS}); "
                                 "run the same command again once its jobs have finished")
         return plan
     for ex in chain:
