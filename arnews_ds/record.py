@@ -49,8 +49,16 @@ class Article:
     flags: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        """Plain JSON-ready dict (tuples become lists, nested dataclasses become dicts)."""
-        return dataclasses.asdict(self, dict_factory=_listify)
+        """Plain JSON-ready dict (tuples become lists, nested dataclasses become dicts), in field order.
+
+        Equal to `dataclasses.asdict` with tuples listed, several times faster: asdict deep-copies every value, and
+        the datatrove engine converts every raw record."""
+        d = dict(vars(self))
+        for k in ("authors", "source_categories", "captions", "flags"):
+            d[k] = list(d[k])
+        d["related"] = [dict(vars(c)) for c in self.related]
+        d["provenance"] = [dict(vars(p)) for p in self.provenance]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "Article":
@@ -60,10 +68,6 @@ class Article:
         for k in ("authors", "source_categories", "captions", "flags"):
             d[k] = tuple(d.get(k) or ())
         return cls(**d)
-
-
-def _listify(items):
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in items}
 
 
 @dataclass(frozen=True)

@@ -191,6 +191,12 @@ def load_result(work: Path, plan: Plan):
     return ingest, clusters_from_records((a.id for a in ingest.articles), read_duplicates(folder))
 
 
-def kept_count(work: Path) -> int:
-    """Articles in the de-duplicated set the `filter` stage wrote."""
-    return sum(sum(1 for _ in open(p, "rb")) for p in sorted((work / rec.KEPT).glob("*.jsonl")))
+def summary(work: Path) -> dict:
+    """Raw records read and articles in the de-duplicated set, from a finished local working folder (no articles
+    are loaded)."""
+    def lines(sub: Path) -> int:
+        return sum(sum(1 for _ in p.open("rb")) for p in sorted(sub.glob("*.jsonl")))
+
+    read = sum(n for p in (work / rec.COUNTS).glob("*.json")
+               for *_, n in json.loads(p.read_text(encoding="utf-8"))["read"])
+    return {"articles_in": read + lines(work / rec.RECORDS / rec.REJECTIONS), "articles_out": lines(work / rec.KEPT)}
