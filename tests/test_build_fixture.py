@@ -10,6 +10,7 @@ import pytest
 from arnews_ds import annotations as ann
 from arnews_ds.build import build
 from arnews_ds.dedup import find_clusters
+from arnews_ds.engines import Engine
 from arnews_ds.exclusions import headline_exclusions
 from arnews_ds.ingest import ingest, raw_files
 from arnews_ds.splits import assign_splits, units_from, write_assignment
@@ -90,6 +91,17 @@ def test_two_builds_are_byte_identical(fixture_build):
     assert first.manifest["files"] == second.manifest["files"]
     for rel in ["README.md", "croissant.json", "data/manifest.json", "figures/label_share.png", "figures/lengths.png"]:
         assert (root / "out1" / rel).read_bytes() == (root / "out2" / rel).read_bytes(), rel
+
+
+def test_datatrove_engine_builds_the_same_bytes(fixture_build):
+    """The datatrove engine (local executor, two workers) feeds the build the same records: byte-identical output."""
+    root, first, _, kwargs = fixture_build
+    kwargs = {k: v for k, v in kwargs.items() if k != "expected_stats"}
+    third = build(root / "raw", root / "out3", progress=False, engine=Engine("datatrove", workers=2, partitions=2),
+                  **kwargs)
+    assert third.manifest["files"] == first.manifest["files"] and third.accounting == first.accounting
+    for rel in ["README.md", "croissant.json", "data/manifest.json"]:
+        assert (root / "out3" / rel).read_bytes() == (root / "out1" / rel).read_bytes(), rel
 
 
 def test_every_config_loads_with_datasets(fixture_build):

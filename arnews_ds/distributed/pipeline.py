@@ -123,6 +123,10 @@ def run_pipeline(files: dict[str, list[Path]], work: Path, executor: str = "loca
 
     A completed task is never re-run, so a second call on the same `work` resumes; a working folder made for other
     inputs is refused."""
+    try:
+        import datatrove  # noqa: F401
+    except ImportError:
+        raise PipelineError("the datatrove engine needs the datatrove extra: pip install -e '.[datatrove]'") from None
     plan = make_plan(files, workers, partitions)
     work.mkdir(parents=True, exist_ok=True)
     marker = work / "plan.json"
@@ -152,8 +156,10 @@ def _complete(executor) -> bool:
 
 def _connect_ray() -> None:
     """Join the cluster $RAY_ADDRESS names (`auto`: the one `ray start` made here), else start a one-node Ray."""
-    import ray
-
+    try:
+        import ray
+    except ImportError:
+        raise PipelineError("--executor ray needs the ray extra: pip install -e '.[ray]'") from None
     if not ray.is_initialized():
         ray.init(address=os.environ.get("RAY_ADDRESS"), include_dashboard=False, log_to_driver=False)
 
