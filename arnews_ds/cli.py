@@ -77,21 +77,19 @@ def _cmd_stats(args) -> int:
 
 def _cmd_build(args) -> int:
     from .build import build
-    from .distributed.pipeline import PipelineError, PipelineSubmitted
+    from .distributed.pipeline import PipelineSubmitted
     from .engines import Engine
 
-    engine = Engine(args.engine, args.executor, args.workers or Engine().workers, Path(args.work) if args.work else None,
-                    slurm={"partition": args.slurm_partition, "time": args.slurm_time, "venv": sys.prefix})
     if args.engine == "inprocess" and (args.executor != "local" or args.work):
         raise UserError("--executor and --work apply to --engine datatrove only")
+    engine = Engine(args.engine, args.executor, args.workers or Engine().workers, args.work and Path(args.work),
+                    slurm={"partition": args.slurm[0], "time": args.slurm[1], "venv": sys.prefix})
     try:
         result = build(_raw_dir(args), _out(args), progress=not args.quiet, update_expected=args.update_expected,
                        engine=engine)
     except PipelineSubmitted as e:  # Slurm: the jobs run on; the same command, run again, finishes the build
         print(e)
         return 75  # EX_TEMPFAIL: try again later
-    except PipelineError as e:
-        raise UserError(str(e)) from None
     print(result.accounting)
     print(f"built dataset v{result.manifest['version']} in {result.out}: "
           + ", ".join(f"{c}={sum(s.values()):,}" for c, s in result.stats["configs"].items()))
@@ -284,15 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--update-expected", action="store_true", help="rewrite the committed expected stats on purpose")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--engine", choices=("inprocess", "datatrove"), default="inprocess",
-                   help="run ingest + dedup in this process (default) or as a datatrove pipeline (README: Bigger than "
-                        "one machine)")
-    p.add_argument("--executor", choices=("local", "ray", "slurm"), default="local",
-                   help="datatrove executor: local processes, a Ray cluster ($RAY_ADDRESS), or Slurm jobs")
+                   help="ingest + dedup in this process, or as a datatrove pipeline (README: Bigger than one machine)")
+    p.add_argument("--executor", choices=("local", "ray", "slurm"), default="local", help="datatrove executor")
     p.add_argument("--workers", type=int, help="parallel tasks (default: min(4, CPUs))")
-    p.add_argument("--work", help="datatrove working folder, shared by every worker; kept, and resumed when run "
-                                  "again (default: a temporary folder)")
-    p.add_argument("--slurm-partition", default="cpu", help="Slurm partition of the pipeline's jobs")
-    p.add_argument("--slurm-time", default="04:00:00", help="Slurm time limit per job")
+    p.add_argument("--work", help="datatrove working folder every worker shares (kept; a rerun resumes it)")
+    p.add_argument("--slurm", nargs=2, metavar=("PARTITION", "TIME"), default=("cpu", "04:00:00"),
+                   help="Slurm partition and time limit of each pipeline job")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("annotate", help="export annotation batches, import judgments, report agreement")
