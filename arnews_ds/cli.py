@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from .build_command import add_arguments as add_build_arguments
 from .paths import ANNOTATIONS, PACKAGE_DIR, RESULTS_DIR, SPLITS_DIR, raw_source
 
 
@@ -76,24 +77,9 @@ def _cmd_stats(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from .build import build
-    from .distributed.pipeline import PipelineSubmitted
-    from .engines import Engine
+    from .build_command import run
 
-    if args.engine == "inprocess" and (args.executor != "local" or args.work):
-        raise UserError("--executor and --work apply to --engine datatrove only")
-    engine = Engine(args.engine, args.executor, args.workers or Engine().workers, args.work and Path(args.work),
-                    slurm={"partition": args.slurm[0], "time": args.slurm[1], "venv": sys.prefix})
-    try:
-        result = build(_raw_dir(args), _out(args), progress=not args.quiet, update_expected=args.update_expected,
-                       engine=engine)
-    except PipelineSubmitted as e:  # Slurm: the jobs run on; the same command, run again, finishes the build
-        print(e)
-        return 75  # EX_TEMPFAIL: try again later
-    print(result.accounting)
-    print(f"built dataset v{result.manifest['version']} in {result.out}: "
-          + ", ".join(f"{c}={sum(s.values()):,}" for c, s in result.stats["configs"].items()))
-    return 0 if result.stats["balanced"] else 1
+    return run(args, _raw_dir(args), _out(args))
 
 
 def _cmd_card(args) -> int:
@@ -278,16 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="build the HF dataset (parquet, card, manifest) from the raw files")
     _raw_arg(p, "--raw", "--raw-dir")
-    p.add_argument("--out", help="output folder (default: the arnews_ds/ package folder)")
-    p.add_argument("--update-expected", action="store_true", help="rewrite the committed expected stats on purpose")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.add_argument("--engine", choices=("inprocess", "datatrove"), default="inprocess",
-                   help="ingest + dedup in this process, or as a datatrove pipeline (README: Bigger than one machine)")
-    p.add_argument("--executor", choices=("local", "ray", "slurm"), default="local", help="datatrove executor")
-    p.add_argument("--workers", type=int, help="parallel tasks (default: min(4, CPUs))")
-    p.add_argument("--work", help="datatrove working folder every worker shares (kept; a rerun resumes it)")
-    p.add_argument("--slurm", nargs=2, metavar=("PARTITION", "TIME"), default=("cpu", "04:00:00"),
-                   help="Slurm partition and time limit of each pipeline job")
+    add_build_arguments(p)
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("annotate", help="export annotation batches, import judgments, report agreement")

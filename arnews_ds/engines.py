@@ -21,10 +21,22 @@ class Engine:
 
     name: str = "inprocess"
     executor: str = "local"  # local | ray | slurm
-    workers: int = field(default_factory=default_workers)
+    workers: int | None = None  # None: min(4, CPUs)
     work: Path | None = None  # datatrove's working folder; None: a temporary folder, removed afterwards
     partitions: int | None = None  # None: one per 32 MB of raw input (at least `workers`)
-    slurm: dict = field(default_factory=dict)  # partition, time, venv, sbatch_args
+    slurm: dict = field(default_factory=dict)  # partition, time, venv (activate script), sbatch_args
+
+    def __post_init__(self) -> None:
+        if self.name not in ENGINES:
+            raise EngineError(f"unknown engine {self.name!r} (choose from {', '.join(ENGINES)})")
+        if self.name == "inprocess" and (self.executor != "local" or self.work):
+            raise EngineError("--executor and --work apply to --engine datatrove only")
+        if self.workers is None:
+            object.__setattr__(self, "workers", default_workers())
+
+
+class EngineError(ValueError):
+    """An engine asked for with settings it does not take."""
 
 
 def run_inprocess(files: dict[str, list[Path]], engine: Engine, progress: bool = False):
@@ -53,8 +65,6 @@ ENGINES: dict[str, Callable] = {"inprocess": run_inprocess, "datatrove": run_dat
 def ingest_and_dedup(files: dict[str, list[Path]], engine: Engine | None = None, progress: bool = False):
     """(`Ingest`, `Clusters`) of the raw files with the chosen engine; both engines give equal results."""
     engine = engine or Engine()
-    if engine.name not in ENGINES:
-        raise ValueError(f"unknown engine {engine.name!r} (choose from {', '.join(ENGINES)})")
     return ENGINES[engine.name](files, engine, progress)
 
 

@@ -59,28 +59,31 @@ def _pairs_of_groups(labels: np.ndarray, members: np.ndarray) -> np.ndarray:
 
 
 class LshBuckets(PipelineStep):
-    """Band `rank`: candidate pairs of heads whose rows in this band are equal."""
+    """Bands `rank`, `rank + world_size`, ...: candidate pairs of heads whose rows in a band are equal."""
 
     name = "arnews LSH buckets"
     type = "🫂 - DEDUP"
 
-    def __init__(self, work: str, partitions: int, shards: int, rows: int, min_shingles: int = dedup.MIN_SHINGLES):
+    def __init__(self, work: str, partitions: int, shards: int, bands: int, rows: int,
+                 min_shingles: int = dedup.MIN_SHINGLES):
         super().__init__()
         self.work, self.partitions, self.shards = work, partitions, shards
-        self.rows, self.min_shingles = rows, min_shingles
+        self.bands, self.rows, self.min_shingles = bands, rows, min_shingles
 
     def run(self, data=None, rank: int = 0, world_size: int = 1):
         folder = get_datafolder(self.work)
-        index = Index(folder, self.partitions, ("ids", "exact", "sizes"))
-        heads = index.heads(self.min_shingles)
-        lo, hi = rank * self.rows, (rank + 1) * self.rows
-        band = np.concatenate([rec.load_array(folder, f"{rec.SIGNATURES}/p{p:05d}/signatures.npy", mmap=True)[lo:hi]
-                               for p in range(self.partitions)], axis=1)[:, heads].T
-        _, labels = np.unique(np.ascontiguousarray(band), axis=0, return_inverse=True)
-        pairs = _pairs_of_groups(labels.ravel(), heads.astype(np.int64))
-        self.stat_update("candidate_pairs", value=len(pairs), unit="band")
-        for shard in range(self.shards):
-            rec.save_arrays(folder, f"{rec.PAIRS}/v{shard:05d}", {f"{rank:05d}": pairs[pairs[:, 0] % self.shards == shard]})
+        heads = Index(folder, self.partitions, ("ids", "exact", "sizes")).heads(self.min_shingles)
+        signatures = [rec.load_array(folder, f"{rec.SIGNATURES}/p{p:05d}/signatures.npy", mmap=True)
+                      for p in range(self.partitions)]
+        for b in range(rank, self.bands, world_size):
+            lo, hi = b * self.rows, (b + 1) * self.rows
+            band = np.concatenate([s[lo:hi] for s in signatures], axis=1)[:, heads].T
+            _, labels = np.unique(np.ascontiguousarray(band), axis=0, return_inverse=True)
+            pairs = _pairs_of_groups(labels.ravel(), heads.astype(np.int64))
+            self.stat_update("candidate_pairs", value=len(pairs), unit="band")
+            for shard in range(self.shards):
+                rec.save_arrays(folder, f"{rec.PAIRS}/v{shard:05d}",
+                                {f"{b:05d}": pairs[pairs[:, 0] % self.shards == shard]})
         return iter(())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,10 +39,13 @@ class Plan:
     shards: int  # verify tasks
     bands: int
     rows: int
+    readers: int  # read tasks (each reads every `readers`-th file)
+    bucketers: int  # buckets tasks (each takes every `bucketers`-th band)
 
     def manifest(self) -> dict:
         return {"files": [[fmt, path, Path(path).stat().st_size] for fmt, path in self.files],
-                "partitions": self.partitions, "shards": self.shards, "bands": self.bands, "rows": self.rows}
+                "partitions": self.partitions, "shards": self.shards, "bands": self.bands, "rows": self.rows,
+                "readers": self.readers, "bucketers": self.bucketers}
 
 
 def make_plan(files: dict[str, list[Path]], workers: int, partitions: int | None = None) -> Plan:
@@ -51,7 +55,10 @@ def make_plan(files: dict[str, list[Path]], workers: int, partitions: int | None
     total = sum(Path(p).stat().st_size for _, p in flat)
     parts = partitions or max(workers, -(-total // _PARTITION_BYTES), 1)
     bands, rows = lsh_bands()
-    return Plan(flat, parts, max(workers, 1), bands, rows)
+    # A few tasks per worker: enough to balance uneven files, few enough that starting tasks (a Ray actor, a
+    # Slurm array element) costs little next to their work.
+    return Plan(flat, parts, max(workers, 1), bands, rows, max(min(len(flat), 4 * workers), 1),
+                max(min(bands, 2 * workers), 1))
 
 
 def stages(plan: Plan, work: str) -> list[tuple[str, list, int]]:
@@ -67,9 +74,9 @@ def stages(plan: Plan, work: str) -> list[tuple[str, list, int]]:
 
     return [
         ("read", [ReadRaw(plan.files, plan.partitions), writer(rec.RECORDS, "${bucket}/${rank}.jsonl")],
-         max(len(plan.files), 1)),
+         plan.readers),
         ("merge", [MergeSign(work), writer(rec.MERGED, "${rank}.jsonl")], plan.partitions),
-        ("buckets", [LshBuckets(work, plan.partitions, plan.shards, plan.rows)], plan.bands),
+        ("buckets", [LshBuckets(work, plan.partitions, plan.shards, plan.bands, plan.rows)], plan.bucketers),
         ("verify", [VerifyPairs(work, plan.partitions, plan.bands)], plan.shards),
         ("cluster", [ClusterIds(work, plan.partitions, plan.shards)], 1),
         ("filter", [JsonlReader(f"{work}/{rec.MERGED}", compression=None), KeepRepresentatives(work),
@@ -89,7 +96,8 @@ def _local(pipeline, tasks, workers, logs, depends, **_):
 def _ray(pipeline, tasks, workers, logs, depends, **_):
     from datatrove.executor import RayPipelineExecutor
 
-    # Memory per task is a scheduling hint for Ray; the largest task (merge) needs ~1 GB per 40k articles.
+    # One Ray actor per task (an actor running several tasks runs them at once: memory would add up). Memory per
+    # task is a scheduling hint; a merge task needs ~1 GB.
     return RayPipelineExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=logs, cpus_per_task=1,
                                mem_per_cpu_gb=1)
 
@@ -97,10 +105,13 @@ def _ray(pipeline, tasks, workers, logs, depends, **_):
 def _slurm(pipeline, tasks, workers, logs, depends, name, slurm):
     from datatrove.executor import SlurmPipelineExecutor
 
+    activate = Path(sys.prefix) / "bin" / "activate"  # the jobs run in the environment that submits them
+
     return SlurmPipelineExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=logs, depends=depends,
                                  job_name=f"arnews-{name}", time=slurm.get("time", "04:00:00"),
                                  partition=slurm.get("partition", "cpu"), cpus_per_task=1, mem_per_cpu_gb=4,
-                                 venv_path=slurm.get("venv"), sbatch_args=slurm.get("sbatch_args"))
+                                 venv_path=slurm.get("venv") or (str(activate) if activate.exists() else None),
+                                 sbatch_args=slurm.get("sbatch_args"))
 
 
 _MAKERS: dict[str, Callable] = {"local": _local, "ray": _ray, "slurm": _slurm}
