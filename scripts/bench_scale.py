@@ -1,7 +1,7 @@
 """Scale curve of ingest + dedup: both engines on 1x, 3x and 10x the raw mirror -> results/bench/scale.json + PNG.
 
 Usage: python scripts/bench_scale.py [--raw-dir DIR] [--sizes 1 3 10] [--inprocess-max 3] [--workers 2]
-       [--tmp DIR] [--out results/bench/scale.json]
+       [--tmp DIR] [--out results/bench/scale.json] [--plot-only]
 The larger corpora are perturbed copies of the mirror written as raw files (scripts/scale_corpus.py) in a temporary
 folder (kept under --tmp when given, so a later run reuses them). Each engine runs in a child process on the raw
 folder: wall time; CPU time of the child and its workers (RUSAGE_CHILDREN); peak RSS as the largest sum of the RSS of
@@ -131,14 +131,18 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--tmp", type=Path, help="folder for the synthetic corpora (default: a temporary folder)")
     ap.add_argument("--out", type=Path, default=RESULTS_DIR / "bench" / "scale.json")
+    ap.add_argument("--plot-only", action="store_true", help="redraw the PNG from --out, measuring nothing")
     ap.add_argument("--child", choices=ENGINES, help=argparse.SUPPRESS)
     args = ap.parse_args()
     raw = raw_source(args.raw_dir)
+    if args.plot_only:
+        plot(json.loads(args.out.read_text(encoding="utf-8")), args.out.with_suffix(".png"))
+        return
     if args.child:
         print(json.dumps(child(args.child, raw, args.workers, args.tmp)))
         return
     tmp = args.tmp or Path(tempfile.mkdtemp(prefix="arnews-scale-"))
-    results: dict = json.loads(args.out.read_text()) if args.out.exists() else {}
+    results: dict = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     for k in args.sizes:
         for c in range(1, k):
             scale_corpus.write_copy(raw, tmp / "copies", c)
