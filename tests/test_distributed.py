@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from arnews_ds.cli import main
-from arnews_ds.distributed.pipeline import PipelineError, executors, make_plan, run_pipeline
+from arnews_ds.distributed.pipeline import PipelineError, PipelineSubmitted, executors, make_plan, run_pipeline
 from arnews_ds.engines import Engine, agreement, ingest_and_dedup
 from arnews_ds.ingest import raw_files
 
@@ -79,6 +79,14 @@ def test_slurm_stages_depend_on_each_other(raw, tmp_path):
                                              ("read", "merge", "buckets", "verify", "cluster", "filter")]
     assert [ex.world_size for ex in chain] == [min(len(plan.files), 16), 3, 8, 4, 1, 3]
     assert chain[0].depends is None and all(b.depends is a for a, b in zip(chain, chain[1:]))
+
+
+def test_slurm_pipeline_is_not_submitted_twice(raw, tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "slurm-submitted").touch()  # as after a first submission whose jobs have not finished
+    with pytest.raises(PipelineSubmitted, match="have not all finished"):
+        run_pipeline(raw_files(raw), work, "slurm", workers=2)
 
 
 def test_work_folder_of_other_inputs_is_refused(raw, tmp_path):

@@ -150,9 +150,14 @@ def run_pipeline(files: dict[str, list[Path]], work: Path, executor: str = "loca
     chain = executors(plan, str(work), executor, workers, slurm)
     if executor == "slurm":
         if not all(_complete(ex) for ex in chain):
+            submitted = work / "slurm-submitted"
+            if submitted.exists():  # resubmitting would run the pending tasks twice
+                raise PipelineSubmitted(f"the Slurm jobs submitted for {work} have not all finished; if they "
+                                        f"failed, delete {submitted} and run again to resubmit the unfinished tasks")
             chain[-1].run()  # submits every stage not yet complete, each after the one it depends on
+            submitted.touch()
             raise PipelineSubmitted(f"submitted the pipeline to Slurm (logs in {work / rec.LOGS}); "
-                                "run the same command again once its jobs have finished")
+                                    "run the same command again once its jobs have finished")
         return plan
     for ex in chain:
         ex.run()
