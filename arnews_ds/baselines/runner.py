@@ -15,7 +15,7 @@ from . import BaselineResult, Options, TaskData, get_baseline, items
 from ..metrics.scores import judged_at_k
 from ..paths import PACKAGE_DIR
 from ..tasks import TASKS
-from ..trec import write_qrels, write_run
+from ..trec import read_run, write_qrels, write_run
 from .significance import confidence_intervals
 
 NO_JUDGMENTS = ("no related-article judgments exist yet (annotations/related_qrels.tsv): run files are written for the "
@@ -92,11 +92,31 @@ def write_outputs(out: Path, task: str, model: str, result: BaselineResult, summ
         write_qrels(out / "qrels.test.txt", records["qrels"])
 
 
-def run(task: str, model: str, opts: Options, out: Path | None = None, folder: Path = PACKAGE_DIR) -> dict:
-    """Train on train, select on validation, score test; returns the metrics.json content (and writes it to `out`)."""
+def from_run(data: TaskData, path: Path, settings: dict) -> BaselineResult:
+    """A retrieval result read from a TREC run of every validation and test article (e.g. the pooled bi-encoder of
+    `arnews-ds pool rank-biencoder`): each judged query's ranking, its own id dropped, top 100."""
+    ranked = read_run(path)
+    missing = [q["_id"] for qs in data.queries.values() for q in qs if q["_id"] not in ranked]
+    if missing:
+        raise ValueError(f"{path}: no ranking for {len(missing)} judged queries (e.g. {missing[0]})")
+    runs = {split: {q["_id"]: [(d, s) for d, s in ranked[q["_id"]] if d != q["_id"]][:100] for q in qs}
+            for split, qs in data.queries.items()}
+    return BaselineResult({**settings, "source_run": path.name}, {}, runs=runs)
+
+
+def run(task: str, model: str, opts: Options, out: Path | None = None, folder: Path = PACKAGE_DIR,
+        run_file: Path | None = None, run_settings: dict | None = None) -> dict:
+    """Train on train, select on validation, score test; returns the metrics.json content (and writes it to `out`).
+
+    `run_file` (retrieval): score an existing run instead of training (`from_run`)."""
     data = load_task_data(task, folder)
     t0 = time.perf_counter()
-    result = get_baseline(task, model)(data, opts)
+    if run_file is not None:
+        if task != "retrieval":
+            raise ValueError("--from-run scores retrieval runs only")
+        result = from_run(data, run_file, run_settings or {})
+    else:
+        result = get_baseline(task, model)(data, opts)
     wall = time.perf_counter() - t0
     records = item_records(task, data, result)
     test = score(task, data, result, records)
@@ -114,7 +134,7 @@ def run(task: str, model: str, opts: Options, out: Path | None = None, folder: P
         "extra": {k: v for k, v in result.extra.items() if k != "runs"},
         # Items (retrieval: queries) behind the main `test` number.
         "n_test": len(views[""]) if views else len(data.test),
-        "wall_time_s": round(wall, 1),
+        "wall_time_s": (run_settings or {}).get("wall_time_s", round(wall, 1)),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     if task == "topic":
