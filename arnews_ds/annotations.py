@@ -154,9 +154,21 @@ def resolve_qrels(root: Path = ANNOTATIONS) -> tuple[dict[tuple[str, str], int],
             gold[pair] = int(next(iter(grades)))
         else:
             stale += 1
+    # Where pool files exist, the released queries are the pools' (replaced queries keep their rows as history).
+    pooled = pooled_queries(root)
+    if pooled is not None:
+        gold = {pair: g for pair, g in gold.items() if pair[0] in pooled}
     counts = {"pairs": len(gold), "open": len(res.open), "stale_v1": stale, **dict(res.how),
-              "kept_v1": len(gold) - len(res.gold)}
+              "kept_v1": sum(1 for pair in gold if pair not in res.gold)}
     return dict(sorted(gold.items())), counts
+
+
+def pooled_queries(root: Path = ANNOTATIONS) -> set[str] | None:
+    """Query ids of every pool file's `queries` (schema 2), or None without pool files."""
+    files = [root / name for name in POOL_FILES.values() if (root / name).exists()]
+    if not files:
+        return None
+    return {q for f in files for q in json.loads(f.read_text(encoding="utf-8"))["queries"]}
 
 
 def load_qrels(root: Path = ANNOTATIONS) -> dict[tuple[str, str], int]:

@@ -77,8 +77,11 @@ def _add_retrieval_judgments(rows, articles: list[Article], assignment: dict[str
     unknown = sorted({q for q, _ in qrels if q not in by_id})
     if unknown:
         raise BuildError(f"related_qrels.tsv has {len(unknown)} queries that are not kept articles (e.g. {unknown[0]})")
-    # A judged document that no longer is an article (e.g. its body was only page furniture) leaves the pool.
+    # A judged document that no longer is an article (e.g. its body was only page furniture) leaves the pool, and
+    # a query without any document graded >= 1 is not released (the pool replaces it; issue rule, see the card).
     qrels = {pair: g for pair, g in qrels.items() if pair[1] in by_id}
+    relevant = {q for (q, _), g in qrels.items() if g >= 1}
+    qrels = {pair: g for pair, g in qrels.items() if pair[0] in relevant}
     for qid in sorted({q for q, _ in qrels}):
         split = assignment[qid]
         if split not in rows["queries"]:
