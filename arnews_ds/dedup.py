@@ -9,9 +9,11 @@ Latin), cut into word tokens, so spacing, punctuation, diacritics and letter var
   only decides which pairs get looked at, never which pairs match. Bodies with fewer than `min_shingles`
   distinct shingles take part in exact dedup only: a few shared words say nothing about copying.
 - Links are merged transitively (union-find), with no outlet restriction, so wire copies across outlets join.
+  Two released articles (`keep`) are never merged: each stays its own cluster's representative, and a new copy
+  that resembles both joins the first it is linked to (candidate pairs are visited in a fixed order).
 
-**Representative** of a cluster (its id is the cluster id), the first by: has a title (no `no_title` flag),
-then the longest body (characters), then the earliest `published` (ISO string order; None last), then the
+**Representative** of a cluster (its id is the cluster id), the first by: is a released article (`keep`),
+then has a title (no `no_title` flag), then the longest body (characters), then the earliest `published` (ISO string order; None last), then the
 smallest id. Every other member is linked to it with kind `exact` (same token sequence as the representative)
 or `near` (anything else in the cluster, including copies reached only through another member).
 
@@ -180,9 +182,10 @@ def jaccard(x: np.ndarray, y: np.ndarray) -> float:
     return inter / union if union else 1.0
 
 
-def representative_key(article: Article) -> tuple:
+def representative_key(article: Article, keep: frozenset[str] = frozenset()) -> tuple:
     """Sort key of the representative rule (module docstring): smallest key wins."""
     return (
+        article.id not in keep,
         "no_title" in article.flags,
         -len(article.body),
         article.published is None,
@@ -192,8 +195,13 @@ def representative_key(article: Article) -> tuple:
 
 
 class _UnionFind:
-    def __init__(self, n: int) -> None:
+    """Union-find whose `pinned` elements (released articles) never end up in one set together."""
+
+    def __init__(self, n: int, pinned: Iterable[int] = ()) -> None:
         self.parent = list(range(n))
+        self.pinned = [False] * n
+        for i in pinned:
+            self.pinned[i] = True
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -204,9 +212,11 @@ class _UnionFind:
 
     def union(self, i: int, j: int) -> bool:
         ri, rj = self.find(i), self.find(j)
-        if ri == rj:
+        if ri == rj or (self.pinned[ri] and self.pinned[rj]):
             return False
-        self.parent[max(ri, rj)] = min(ri, rj)
+        lo, hi = min(ri, rj), max(ri, rj)
+        self.parent[hi] = lo
+        self.pinned[lo] = self.pinned[lo] or self.pinned[hi]
         return True
 
 
@@ -241,14 +251,18 @@ def find_clusters(
     shingle_size: int = SHINGLE_SIZE,
     min_shingles: int = MIN_SHINGLES,
     seed: int = SEED,
+    keep: Iterable[str] = (),
 ) -> Clusters:
-    """Exact and near-duplicate clusters of `articles` (ids must be distinct); see the module docstring."""
+    """Exact and near-duplicate clusters of `articles` (ids must be distinct); see the module docstring.
+
+    `keep`: ids of released articles, which stay representatives (ids not among `articles` are ignored)."""
     # Sorting by id first makes every index below independent of the caller's order.
     arts = sorted(articles, key=lambda a: a.id)
     ids = [a.id for a in arts]
     if len(set(ids)) != len(ids):
         raise ValueError("find_clusters needs distinct article ids")
-    uf = _UnionFind(len(arts))
+    keep = frozenset(keep)
+    uf = _UnionFind(len(arts), (i for i, a in enumerate(arts) if a.id in keep))
 
     # Exact: one group per token sequence; the near stage then sees each group once.
     keys: list[bytes] = []
@@ -283,7 +297,7 @@ def find_clusters(
     link_of: dict[str, str] = {}
     clusters: list[Cluster] = []
     for group in members.values():
-        rep = min(group, key=lambda i: representative_key(arts[i]))
+        rep = min(group, key=lambda i: representative_key(arts[i], keep))
         others = sorted((i for i in group if i != rep), key=lambda i: ids[i])
         kinds = tuple("exact" if keys[i] == keys[rep] else "near" for i in others)
         cluster_of[ids[rep]], link_of[ids[rep]] = ids[rep], "self"
