@@ -118,11 +118,19 @@ def latest_record(releases: Path, up_to: str | None = None) -> ReleaseRecord | N
     return read_record(files[max(versions)]) if versions else None
 
 
+def released_ids(releases: Path, version: str) -> frozenset[str]:
+    """Ids of the newest release of `version`'s major version not newer than it: the articles a build must keep."""
+    record = latest_record(releases, up_to=version)
+    same_major = record is not None and parse_version(record.version)[0] == parse_version(version)[0]
+    return record.ids if same_major else frozenset()
+
+
 def is_released(releases: Path, version: str) -> bool:
     return parse_version(version) in record_files(releases)
 
 
-def _named(kind: str, lines: list[str]) -> list[str]:
+def capped(kind: str, lines: list[str]) -> list[str]:
+    """`lines`, or the first `MAX_NAMED` of them and one line counting the rest."""
     if len(lines) <= MAX_NAMED:
         return lines
     return lines[:MAX_NAMED] + [f"... and {len(lines) - MAX_NAMED} more {kind}"]
@@ -150,12 +158,12 @@ def compare(record: ReleaseRecord, version: str, article_rows: list[dict],
             moved.append(f"released article {aid} moved from {split} ({tag}) to {row['split']}")
         elif content_hash(row, record.fields) != digest:
             changed.append(f"released article {aid} changed content since {tag}")
-    problems += _named("lost articles", lost) + _named("moved articles", moved) + _named("changed articles", changed)
+    problems += capped("lost articles", lost) + capped("moved articles", moved) + capped("changed articles", changed)
     for kind in ANNOTATION_KINDS:
         have = set(map(tuple, annotations.get(kind, ())))
         gone = [f"released {kind} key {' -> '.join(key)} ({tag}) is not in the build"
                 for key in record.annotations.get(kind, ()) if key not in have]
-        problems += _named(f"{kind} keys", gone)
+        problems += capped(f"{kind} keys", gone)
     added = len(set(built) - set(record.articles))
     if added and version == record.version:
         problems.append(f"the build adds {added:,} articles to released {tag} without a new version: bump the "

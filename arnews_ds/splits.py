@@ -260,20 +260,32 @@ def manifest_hash(folder) -> str:
     return hashlib.sha256((Path(folder) / "manifest.json").read_bytes()).hexdigest()
 
 
-def update_splits(raw_dir, folder, reconcile_unreleased: bool = False) -> tuple[int, dict, int]:
-    """Assign every not-yet-assigned article id of the raw files in `raw_dir` and rewrite the split files in
-    `folder`; existing assignments never move (unless `reconcile_unreleased`, see `reconcile`). Returns (new ids,
-    the written manifest, ids moved by reconciling)."""
-    from .dedup import find_clusters
-    from .ingest import ingest_dir
+def update_splits(raw_dir, folder, reconcile_unreleased: bool = False,
+                  repair_temporal_unreleased: bool = False) -> tuple[int, dict, int]:
+    """Assign every not-yet-assigned article id of the locked raw files in `raw_dir` and rewrite the split files in
+    `folder`; existing assignments never move (unless, before a first release, `reconcile_unreleased` (see
+    `reconcile`) or `repair_temporal_unreleased` (see `repair_temporal`)). Returns (new ids, the written manifest,
+    ids moved)."""
+    from pathlib import Path
 
-    result = ingest_dir(raw_dir)
-    clusters = find_clusters(result.articles)
+    from .dedup import find_clusters
+    from .ingest import default_workers, ingest
+    from .paths import RELEASES_DIR
+    from .rawfiles import verified_raw_files
+    from .releases import released_ids
+    from .version import __version__
+
+    result = ingest(verified_raw_files(Path(raw_dir)), progress=True, workers=default_workers())
+    clusters = find_clusters(result.articles, keep=released_ids(RELEASES_DIR, __version__))
+    units = units_from(result.articles, clusters)
     existing = read_assignment(folder)
     moved = 0
     if reconcile_unreleased:
         existing, moved = reconcile(existing, clusters)
-    assignment = assign_splits(units_from(result.articles, clusters), existing)
+    if repair_temporal_unreleased:
+        existing, repaired = repair_temporal(existing, units)
+        moved += repaired
+    assignment = assign_splits(units, existing)
     new = len(set(assignment) - set(existing))
     details = {"rule": RULE, "test_share": TEST_SHARE, "validation_share": VALIDATION_SHARE, "date_slack": DATE_SLACK}
     return new, write_assignment(folder, {**existing, **assignment}, details), moved

@@ -72,9 +72,11 @@ def fixture_build(tmp_path_factory):
     write_assignment(splits_dir, assignment, {"rule": "fixture"})
     kept = [a for a in result.articles if clusters.cluster_of[a.id] == a.id]
     _write_annotations(root / "annotations", kept, assignment)
-    kwargs = dict(annotations=root / "annotations", splits_dir=splits_dir, expected_stats=root / "expected.json")
-    first = build(raw, root / "out1", progress=False, update_expected=True, **kwargs)
-    second = build(raw, root / "out2", progress=False, **kwargs)
+    kwargs = dict(annotations=root / "annotations", splits_dir=splits_dir, expected_stats=root / "expected.json",
+                  releases=root / "releases")
+    lock = synthetic.write_lock(raw)
+    first = build(raw, root / "out1", progress=False, update_expected=True, lock_path=lock, **kwargs)
+    second = build(raw, root / "out2", progress=False, lock_path=lock, **kwargs)
     return root, first, second, kwargs
 
 
@@ -245,11 +247,11 @@ def test_publish_dry_run_validates_offline(fixture_build):
     from arnews_ds.publish import PublishError, publish
     from arnews_ds.version import __version__
 
-    root, _, _, _ = fixture_build
-    files = publish("org/arnews_ds", f"v{__version__}", folder=root / "out1", dry_run=True)
+    root, _, _, kwargs = fixture_build
+    files = publish("org/arnews_ds", f"v{__version__}", folder=root / "out1", dry_run=True, **kwargs)
     assert "README.md" in files and "data/topic/train.parquet" in files
     with pytest.raises(PublishError, match="does not match"):
-        publish("org/arnews_ds", "v0.0.1", folder=root / "out1", dry_run=True)
+        publish("org/arnews_ds", "v0.0.1", folder=root / "out1", dry_run=True, **kwargs)
 
 
 def test_topic_test_labels_are_the_resolved_gold(fixture_build):
