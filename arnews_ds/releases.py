@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 RECORD_FORMAT = 1
@@ -41,7 +42,7 @@ class ReleaseRecord:
     articles: dict[str, tuple[str, str]]  # id -> (split, content hash)
     annotations: dict[str, tuple[tuple[str, ...], ...]]  # kind -> sorted keys (one id, or query id + doc id)
 
-    @property
+    @cached_property
     def ids(self) -> frozenset[str]:
         return frozenset(self.articles)
 
