@@ -13,9 +13,10 @@ Latin), cut into word tokens, so spacing, punctuation, diacritics and letter var
   that resembles both joins the first it is linked to (candidate pairs are visited in a fixed order).
 
 **Representative** of a cluster (its id is the cluster id), the first by: is a released article (`keep`),
-then has a title (no `no_title` flag), then the longest body (characters), then the earliest `published` (ISO string order; None last), then the
-smallest id. Every other member is linked to it with kind `exact` (same token sequence as the representative)
-or `near` (anything else in the cluster, including copies reached only through another member).
+then has a title (no `no_title` flag), then the longest body (characters), then the earliest `published` (ISO
+string order; None last), then the smallest id. Every other member is linked to it with kind `exact` (same token
+sequence as the representative) or `near` (anything else in the cluster, including copies reached only through
+another member).
 
 Deterministic: seeded permutations, content hashes that do not depend on PYTHONHASHSEED or input order,
 sorted outputs.

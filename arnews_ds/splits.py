@@ -66,7 +66,8 @@ def temporal_split(units: list[Unit]) -> dict[str, str]:
     return out
 
 
-def group_bounds(units: Iterable[Unit], existing: Mapping[str, str]) -> dict[tuple[str, str], tuple[str | None, str | None]]:
+def group_bounds(units: Iterable[Unit],
+                 existing: Mapping[str, str]) -> dict[tuple[str, str], tuple[str | None, str | None]]:
     """(corpus, outlet) -> (latest train date, earliest validation/test date) among already assigned dated units."""
     train: dict[tuple[str, str], str] = {}
     held: dict[tuple[str, str], str] = {}

@@ -66,6 +66,7 @@ def test_a_second_build_into_the_same_folder_exits_at_once(mirror, tmp_path):
     try:
         assert holder.stdout.readline().strip() == "locked"
         line = one_line(run("build", "--raw", str(mirror), "--out", str(out), "--quiet"))
-        assert line == f"arnews-ds: another build (pid {holder.pid}) is writing {out}; wait for it to finish and run again"
+        assert line == (f"arnews-ds: another build (pid {holder.pid}) is writing {out}; "
+                        "wait for it to finish and run again")
     finally:
         holder.communicate("\n")
