@@ -70,3 +70,12 @@ def test_a_second_build_into_the_same_folder_exits_at_once(mirror, tmp_path):
                         "wait for it to finish and run again")
     finally:
         holder.communicate("\n")
+
+
+def test_lock_command_pins_a_mirror_or_says_why_not(tmp_path):
+    import synthetic
+
+    raw = synthetic.write_raw(tmp_path / "raw")
+    out = run("lock", "--mirror", str(raw), "--out", str(tmp_path / "lock.json"))
+    assert out.returncode == 0 and "wrote 6 entries" in out.stdout
+    assert "no mirror at" in one_line(run("lock", "--mirror", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x")))
