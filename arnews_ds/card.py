@@ -81,7 +81,7 @@ def markdown_table(df, header: list[str] | None = None) -> str:
 
 
 def render_tables(stats: dict, accounting_text: str, figures: list[str]) -> str:
-    parts = [f"## Dataset version {__version__}: generated statistics", ""]
+    parts = [f"## Dataset version {stats.get('version', __version__)}: generated statistics", ""]
     parts += ["### Configs", ""]
     rows = []
     for name, spec in CONFIGS.items():
@@ -297,5 +297,7 @@ def write_card(out: Path = PACKAGE_DIR, results_dir: Path | None = None) -> Path
     card = render_card(card_metadata(stats, manifest["label_names"], manifest["nbytes"]),
                        DATASET_CARD.read_text(encoding="utf-8"), board + "\n" + tables)
     path = out / "README.md"
-    path.write_text(card, encoding="utf-8")
+    tmp = path.with_name(".README.md.tmp")
+    tmp.write_text(card, encoding="utf-8")
+    tmp.replace(path)  # `arnews-ds card` rewrites a live build: a reader never sees half a card
     return path

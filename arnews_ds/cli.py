@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .build_command import add_arguments as add_build_arguments
+from .cli_release import add_release_commands
 from .paths import ANNOTATIONS, PACKAGE_DIR, RESULTS_DIR, SPLITS_DIR, raw_source
 
 
@@ -38,11 +39,13 @@ def _cmd_parse(args) -> int:
     return 2 if (result.rejections or len(files) < len(args.paths)) else 0
 
 
-def _raw_dir(args) -> Path:
-    """--raw-dir, else $ARNEWS_MIRROR, else the fetched cache (as every raw-reading command)."""
+def _raw_dir(args, flag: str = "--raw-dir") -> Path:
+    """--raw-dir (`flag`, as the command spells it), else $ARNEWS_MIRROR, else the fetched cache."""
     raw = raw_source(args.raw_dir)
     if not raw.is_dir():
-        raise UserError(f"no raw files at {raw}: run `arnews-ds fetch` first (or pass --raw-dir)")
+        raise UserError(f"{flag} {raw}: no such folder (omit {flag} to read the cache `arnews-ds fetch` fills)"
+                        if args.raw_dir else
+                        f"no raw files at {raw}: run `arnews-ds fetch` first (or pass {flag} DIR)")
     return raw
 
 
@@ -79,15 +82,17 @@ def _cmd_stats(args) -> int:
 def _cmd_build(args) -> int:
     from .build_command import run
 
-    return run(args, _raw_dir(args), _out(args))
+    return run(args, _raw_dir(args, "--raw"), _out(args))
 
 
 def _cmd_card(args) -> int:
+    from .atomic import output_lock
     from .card import load_leaderboard, write_card
 
     if not (_out(args) / "data" / "manifest.json").exists():
         raise UserError(f"no build in {_out(args)}: run `arnews-ds build` first")
-    print(f"card written to {write_card(_out(args))}")
+    with output_lock(_out(args), "card"):  # never while a build swaps the folder
+        print(f"card written to {write_card(_out(args))}")
     if args.leaderboard:
         print(load_leaderboard())
     return 0
@@ -134,9 +139,10 @@ def _cmd_pool(args) -> int:
 def _cmd_splits(args) -> int:
     from .splits import update_splits
 
-    new, manifest, moved = update_splits(_raw_dir(args), Path(args.splits_dir), args.reconcile_unreleased)
-    if args.reconcile_unreleased:
-        print(f"{moved} merged-away duplicate ids moved to their representative's split")
+    new, manifest, moved = update_splits(_raw_dir(args), Path(args.splits_dir), args.reconcile_unreleased,
+                                         args.repair_temporal_unreleased)
+    if args.reconcile_unreleased or args.repair_temporal_unreleased:
+        print(f"{moved} already assigned ids moved (before the first release only)")
     print(f"{new:,} new ids assigned; totals {manifest['counts']} -> {args.splits_dir}")
     return 0
 
@@ -161,19 +167,6 @@ def _cmd_category_noise(args) -> int:
     print("\n".join(changes) or "no category above the noise ceiling")
     if changes:
         print("category_map.csv updated: rebuild (`arnews-ds build`) to relabel the silver train/validation splits")
-    return 0
-
-
-def _cmd_lock(args) -> int:
-    from .lock import default_lock_path, dump_lock, make_lock
-
-    mirror = raw_source(args.mirror)
-    if not mirror.is_dir():
-        raise UserError(f"no mirror at {mirror}: pass --mirror or set ARNEWS_MIRROR")
-    entries = make_lock(mirror)
-    out = Path(args.out) if args.out else default_lock_path()
-    dump_lock(entries, out)
-    print(f"wrote {len(entries)} entries to {out}")
     return 0
 
 
@@ -319,6 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reconcile-unreleased", action="store_true",
                    help="before a version's first release only: move merged-away duplicates to their "
                         "representative's split (after a cleaning change merged articles assigned apart)")
+    p.add_argument("--repair-temporal-unreleased", action="store_true",
+                   help="before a version's first release only: move the fewest clusters so that no train article "
+                        "is newer than a validation/test article of its (corpus, outlet)")
     p.set_defaults(func=_cmd_splits)
 
     p = sub.add_parser("exclusions", help="regenerate the silver headline exclusions in annotations/exclusions.tsv")
@@ -329,11 +325,6 @@ def build_parser() -> argparse.ArgumentParser:
                        "the gold test labels more than 30%% of the time (annotations/category_map.csv)")
     _out_arg(p)
     p.set_defaults(func=_cmd_category_noise)
-
-    p = sub.add_parser("lock", help="regenerate sources/lock.json from a raw mirror (review the diff)")
-    p.add_argument("--mirror", help="raw mirror (default: $ARNEWS_MIRROR)")
-    p.add_argument("--out", help="lock file to write (default: the committed arnews_ds/sources/lock.json)")
-    p.set_defaults(func=_cmd_lock)
 
     p = sub.add_parser("card", help="re-render the dataset card (incl. the results/ leaderboard) without a rebuild")
     _out_arg(p)
@@ -360,7 +351,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-near-duplicates", action="store_true", help="skip the cross-split near-duplicate scan")
     p.set_defaults(func=_cmd_verify)
 
-    p = sub.add_parser("publish", help="upload the built dataset to the Hugging Face Hub and tag it")
+    add_release_commands(sub, _out_arg, _formats())
+    p = sub.add_parser("publish", help="verify, then upload the built dataset to the Hugging Face Hub and tag it")
     p.add_argument("--repo-id", required=True, help="ORG/NAME")
     p.add_argument("--tag", required=True, help="vX.Y.Z, must equal the dataset version")
     p.add_argument("--dry-run", action="store_true", help="validate offline and list what would be uploaded")
@@ -391,5 +383,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as e:  # noqa: BLE001 - the CLI contract: one line, never a traceback
         name = type(e).__name__
-        print(f"arnews-ds: {e}" if name == "FetchError" else f"arnews-ds: {name}: {e}", file=sys.stderr)
+        plain = ("FetchError", "LockError", "RawFilesError", "OutputBusy", "BatchError", "ReleaseError", "PublishError")
+        print(f"arnews-ds: {e}" if name in plain else f"arnews-ds: {name}: {e}", file=sys.stderr)
         return 1

@@ -123,7 +123,7 @@ def croissant_metadata(stats: dict, files: dict[str, str], label_names: list[str
         ctx=mlc.Context(conforms_to=CROISSANT_VERSION),
         name=NAME,
         description=DESCRIPTION,
-        version=__version__,
+        version=stats.get("version", __version__),
         license=list(LICENSE_URLS),
         url=f"https://huggingface.co/datasets/{HUB_REPO_ID}",
         cite_as=CITATION,

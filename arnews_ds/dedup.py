@@ -9,11 +9,14 @@ Latin), cut into word tokens, so spacing, punctuation, diacritics and letter var
   only decides which pairs get looked at, never which pairs match. Bodies with fewer than `min_shingles`
   distinct shingles take part in exact dedup only: a few shared words say nothing about copying.
 - Links are merged transitively (union-find), with no outlet restriction, so wire copies across outlets join.
+  Two released articles (`keep`) are never merged: each stays its own cluster's representative, and a new copy
+  that resembles both joins the first it is linked to (candidate pairs are visited in a fixed order).
 
-**Representative** of a cluster (its id is the cluster id), the first by: has a title (no `no_title` flag),
-then the longest body (characters), then the earliest `published` (ISO string order; None last), then the
-smallest id. Every other member is linked to it with kind `exact` (same token sequence as the representative)
-or `near` (anything else in the cluster, including copies reached only through another member).
+**Representative** of a cluster (its id is the cluster id), the first by: is a released article (`keep`),
+then has a title (no `no_title` flag), then the longest body (characters), then the earliest `published` (ISO
+string order; None last), then the smallest id. Every other member is linked to it with kind `exact` (same token
+sequence as the representative) or `near` (anything else in the cluster, including copies reached only through
+another member).
 
 Deterministic: seeded permutations, content hashes that do not depend on PYTHONHASHSEED or input order,
 sorted outputs.
@@ -180,14 +183,16 @@ def jaccard(x: np.ndarray, y: np.ndarray) -> float:
     return inter / union if union else 1.0
 
 
-def representative_key(article: Article) -> tuple:
+def representative_key(article: Article, keep: frozenset[str] = frozenset()) -> tuple:
     """Sort key of the representative rule (module docstring): smallest key wins."""
-    return rank_key("no_title" in article.flags, len(article.body), article.published, article.id)
+    return rank_key("no_title" in article.flags, len(article.body), article.published, article.id,
+                    article.id in keep)
 
 
-def rank_key(no_title: bool, body_chars: int, published: str | None, article_id: str) -> tuple:
-    """`representative_key` from the four fields it reads (the distributed engine keeps only these)."""
-    return (no_title, -body_chars, published is None, published or "", article_id)
+def rank_key(no_title: bool, body_chars: int, published: str | None, article_id: str,
+             released: bool = False) -> tuple:
+    """`representative_key` from the fields it reads (the distributed engine keeps only these)."""
+    return (not released, no_title, -body_chars, published is None, published or "", article_id)
 
 
 def lsh_bands(threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> tuple[int, int]:
@@ -201,8 +206,16 @@ def _lsh(threshold: float, num_perm: int) -> MinHashLSH:
 
 
 class UnionFind:
-    def __init__(self, n: int) -> None:
+    """Union-find whose `pinned` elements (released articles) never end up in one set together.
+
+    With pins the outcome depends on the order of the unions: both engines make them in the same order (exact
+    links in id order, then near pairs in id order; `find_clusters`)."""
+
+    def __init__(self, n: int, pinned: Iterable[int] = ()) -> None:
         self.parent = list(range(n))
+        self.pinned = [False] * n
+        for i in pinned:
+            self.pinned[i] = True
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -213,9 +226,11 @@ class UnionFind:
 
     def union(self, i: int, j: int) -> bool:
         ri, rj = self.find(i), self.find(j)
-        if ri == rj:
+        if ri == rj or (self.pinned[ri] and self.pinned[rj]):
             return False
-        self.parent[max(ri, rj)] = min(ri, rj)
+        lo, hi = min(ri, rj), max(ri, rj)
+        self.parent[hi] = lo
+        self.pinned[lo] = self.pinned[lo] or self.pinned[hi]
         return True
 
 
@@ -250,14 +265,18 @@ def find_clusters(
     shingle_size: int = SHINGLE_SIZE,
     min_shingles: int = MIN_SHINGLES,
     seed: int = SEED,
+    keep: Iterable[str] = (),
 ) -> Clusters:
-    """Exact and near-duplicate clusters of `articles` (ids must be distinct); see the module docstring."""
+    """Exact and near-duplicate clusters of `articles` (ids must be distinct); see the module docstring.
+
+    `keep`: ids of released articles, which stay representatives (ids not among `articles` are ignored)."""
     # Sorting by id first makes every index below independent of the caller's order.
     arts = sorted(articles, key=lambda a: a.id)
     ids = [a.id for a in arts]
     if len(set(ids)) != len(ids):
         raise ValueError("find_clusters needs distinct article ids")
-    uf = UnionFind(len(arts))
+    keep = frozenset(keep)
+    uf = UnionFind(len(arts), (i for i, a in enumerate(arts) if a.id in keep))
 
     # Exact: one group per token sequence; the near stage then sees each group once.
     keys: list[bytes] = []
@@ -285,7 +304,7 @@ def find_clusters(
         if uf.find(i) != uf.find(j) and jaccard(sets[p], sets[q]) >= threshold:
             uf.union(i, j)
 
-    return assemble_clusters(ids, keys, [representative_key(a) for a in arts], uf)
+    return assemble_clusters(ids, keys, [representative_key(a, keep) for a in arts], uf)
 
 
 def assemble_clusters(ids: Sequence[str], keys: Sequence, rank_keys: Sequence[tuple], uf: UnionFind) -> Clusters:

@@ -39,20 +39,22 @@ class EngineError(ValueError):
     """An engine asked for with settings it does not take."""
 
 
-def run_inprocess(files: dict[str, list[Path]], engine: Engine, progress: bool = False):
+def run_inprocess(files: dict[str, list[Path]], engine: Engine, progress: bool = False,
+                  keep: frozenset[str] = frozenset()):
     from .dedup import find_clusters
     from .ingest import ingest
 
     result = ingest(files, progress=progress, workers=engine.workers)
-    return result, find_clusters(result.articles)
+    return result, find_clusters(result.articles, keep=keep)
 
 
-def run_datatrove(files: dict[str, list[Path]], engine: Engine, progress: bool = False):
+def run_datatrove(files: dict[str, list[Path]], engine: Engine, progress: bool = False,
+                  keep: frozenset[str] = frozenset()):
     from .distributed.pipeline import load_result, run_pipeline
 
     work = engine.work or Path(tempfile.mkdtemp(prefix="arnews-datatrove-"))
     try:
-        plan = run_pipeline(files, work, engine.executor, engine.workers, engine.partitions, engine.slurm)
+        plan = run_pipeline(files, work, engine.executor, engine.workers, engine.partitions, engine.slurm, keep)
         return load_result(work, plan)
     finally:
         if engine.work is None:
@@ -62,10 +64,13 @@ def run_datatrove(files: dict[str, list[Path]], engine: Engine, progress: bool =
 ENGINES: dict[str, Callable] = {"inprocess": run_inprocess, "datatrove": run_datatrove}
 
 
-def ingest_and_dedup(files: dict[str, list[Path]], engine: Engine | None = None, progress: bool = False):
-    """(`Ingest`, `Clusters`) of the raw files with the chosen engine; both engines give equal results."""
+def ingest_and_dedup(files: dict[str, list[Path]], engine: Engine | None = None, progress: bool = False,
+                     keep: frozenset[str] = frozenset()):
+    """(`Ingest`, `Clusters`) of the raw files with the chosen engine; both engines give equal results.
+
+    `keep`: released ids, which stay their clusters' representatives and are never merged together (`dedup`)."""
     engine = engine or Engine()
-    return ENGINES[engine.name](files, engine, progress)
+    return ENGINES[engine.name](files, engine, progress, frozenset(keep))
 
 
 def agreement(a, b) -> dict:

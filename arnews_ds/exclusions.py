@@ -57,16 +57,23 @@ def headline_exclusions(articles: Iterable[Article]) -> list[dict[str, str]]:
 
 
 def update_exclusions(raw_dir, path) -> dict[str, int]:
-    """Rewrite the `silver:headline-rule-*` rows of an exclusions file from the raw files in `raw_dir` (kept cluster
-    representatives only); other rows stay as they are. Returns rows per reason."""
+    """Rewrite the `silver:headline-rule-*` rows of an exclusions file from the locked raw files in `raw_dir` (kept
+    cluster representatives only); other rows stay as they are. Returns rows per reason."""
     import csv
+
+    from pathlib import Path
 
     from . import annotations as ann
     from .dedup import find_clusters
-    from .ingest import ingest_dir
+    from .ingest import default_workers, ingest
+    from .paths import RELEASES_DIR
+    from .rawfiles import verified_raw_files
+    from .releases import released_ids
+    from .version import __version__
 
-    result = ingest_dir(raw_dir)
-    clusters = find_clusters(result.articles)
+    # The same articles and representatives as the build: the locked raw files, released articles kept.
+    result = ingest(verified_raw_files(Path(raw_dir)), progress=True, workers=default_workers())
+    clusters = find_clusters(result.articles, keep=released_ids(RELEASES_DIR, __version__))
     kept = [a for a in result.articles if clusters.cluster_of[a.id] == a.id]
     others = [r for r in ann.read_table(path, ann.EXCLUSION_COLUMNS, "\t")
               if not r["method"].startswith("silver:headline-rule")]

@@ -106,12 +106,12 @@ def _read_in_parallel(tasks: list[tuple[str, Path]],
     first (so the slowest file does not start last); then it takes over, smallest first, the files no worker has
     started yet, whose records then need no transfer. Who reads a file does not change its records.
     """
-    from concurrent.futures import ProcessPoolExecutor
+    from .workers import worker_pool
 
     by_size = sorted(tasks, key=_file_size, reverse=True)
     largest, rest = by_size[0], by_size[1:]
     here: dict[tuple[str, Path], list[Article | Rejection]] = {}
-    with ProcessPoolExecutor(workers - 1) as pool:
+    with worker_pool(workers - 1) as pool:  # its workers die with this process, and on Ctrl-C
         futures = {t: pool.submit(read_file, t) for t in rest}
         here[largest] = read_file(largest)
         for t in reversed(rest):

@@ -180,13 +180,18 @@ def make_lock(mirror: Path) -> list[LockEntry]:
     source's files are, their upstream URL, and whether their extracted tree is what gets pinned)."""
     from .sources.registry import SOURCES
 
-    entries = []
-    for spec in SOURCES.values():
-        for path in sorted((mirror / spec.folder).glob(spec.pattern)):
-            try:
-                url = spec.upstream_url(path.name)
-            except ValueError as exc:
-                raise LockError(str(exc)) from None
-            entries.append(LockEntry(path.relative_to(mirror).as_posix(), url, file_sha256(path), path.stat().st_size,
-                                     tree_digest(path) if spec.tree_checked else None))
-    return entries
+    return [entry_for(name, path) for name, spec in SOURCES.items()
+            for path in sorted((mirror / spec.folder).glob(spec.pattern))]
+
+
+def entry_for(source: str, path: Path) -> LockEntry:
+    """The entry pinning the file `path` as one of `source`'s (`<folder>/<name>`, upstream URL, tree digest)."""
+    from .sources.registry import SOURCES
+
+    spec = SOURCES[source]
+    try:
+        url = spec.upstream_url(path.name)
+    except ValueError as exc:
+        raise LockError(str(exc)) from None
+    return LockEntry(f"{spec.folder}/{path.name}", url, file_sha256(path), path.stat().st_size,
+                     tree_digest(path) if spec.tree_checked else None)

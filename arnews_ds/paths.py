@@ -16,6 +16,8 @@ RESULTS_DIR = REPO_ROOT / "results"
 DATASET_CARD = REPO_ROOT / "DATASET_CARD.md"  # the hand-written body of the Hub card
 EXPECTED_STATS = PACKAGE_DIR / "expected_stats.json"
 LOCK_PATH = PACKAGE_DIR / "sources" / "lock.json"
+RELEASES_DIR = REPO_ROOT / "releases"  # one record per published version (releases.py)
+CHANGELOG = REPO_ROOT / "CHANGELOG.md"
 HUB_REPO_ID = "arnews/arnews_ds"
 
 

@@ -1,7 +1,8 @@
 """`arnews-ds publish`: upload the built dataset folder to the Hub and tag it with the dataset version.
 
-`--dry-run` does everything that needs no network: loads every config with `datasets`, checks the card metadata
-and the tag, and lists the files that would be uploaded. The token comes from `HF_TOKEN` and is never printed.
+Both runs `verify` first and refuse on any finding. `--dry-run` then does everything that needs no network: loads
+every config with `datasets`, checks the card metadata and the tag, and lists the files that would be uploaded.
+The token comes from `HF_TOKEN` and is never printed.
 """
 from __future__ import annotations
 
@@ -55,11 +56,19 @@ def check_loads(folder: Path) -> dict[str, dict[str, int]]:
     return {name: {s: len(d) for s, d in datasets.load_dataset(str(folder), name).items()} for name in names}
 
 
-def publish(repo_id: str, tag: str, folder: Path = PACKAGE_DIR, dry_run: bool = False) -> list[str]:
+def publish(repo_id: str, tag: str, folder: Path = PACKAGE_DIR, dry_run: bool = False, **verify_paths) -> list[str]:
+    """Verify, validate and upload `folder` (dry run: everything but the upload); `verify_paths` go to `verify`."""
+    from .verify import verify
+
     if tag != f"v{__version__}":
         raise PublishError(f"tag {tag} does not match the dataset version v{__version__} (arnews_ds/version.py)")
     if not re.fullmatch(r"[\w.-]+/[\w.-]+", repo_id):
         raise PublishError(f"repo id {repo_id!r} is not ORG/NAME")
+    findings = verify(folder, **verify_paths)
+    if findings:
+        more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+        raise PublishError(f"refused: verify found {len(findings)} problem(s): {findings[0]}{more}; "
+                           "run `arnews-ds verify` to see them all")
     problems = card_problems(folder)
     if problems:
         raise PublishError("; ".join(problems))

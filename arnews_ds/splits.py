@@ -4,7 +4,9 @@ One assignment per article id, shared by every task. Within each (corpus, outlet
 (date, id): the latest ~10% go to test, the ~10% before to validation, the cut moved to a date boundary where one
 lies close enough. Undated articles are assigned by a hash of their id in the same proportions. Every member of a
 duplicate cluster (exact or near, see `dedup.py`) takes one split, so no cluster straddles splits. Existing
-assignments never move: new ids are assigned among themselves by the same rule.
+assignments never move. New ids of an (corpus, outlet) that already has assignments follow the batch rule
+(`batch_split`): no train article may be newer than a validation or test article of its outlet (same-date ties
+allowed), so a batch dated after the outlet's held-out articles goes entirely to validation/test.
 """
 from __future__ import annotations
 
@@ -64,8 +66,41 @@ def temporal_split(units: list[Unit]) -> dict[str, str]:
     return out
 
 
+def group_bounds(units: Iterable[Unit],
+                 existing: Mapping[str, str]) -> dict[tuple[str, str], tuple[str | None, str | None]]:
+    """(corpus, outlet) -> (latest train date, earliest validation/test date) among already assigned dated units."""
+    train: dict[tuple[str, str], str] = {}
+    held: dict[tuple[str, str], str] = {}
+    for u in units:
+        split = existing.get(u.id)
+        if split is None or not u.date:
+            continue
+        if split == "train":
+            train[u.group] = max(train.get(u.group, u.date), u.date)
+        else:
+            held[u.group] = min(held.get(u.group, u.date), u.date)
+    return {g: (train.get(g), held.get(g)) for g in sorted(set(train) | set(held))}
+
+
+def batch_split(units: list[Unit], train_max: str | None, held_min: str | None) -> dict[str, str]:
+    """New dated units of a group that already has assignments, without breaking the temporal rule.
+
+    Older than the latest train article -> train; newer than the earliest validation/test article -> validation or
+    test (earlier half validation, by date then id); in between, free -> `temporal_split` among themselves."""
+    to_train = [u for u in units if train_max and u.date < train_max]
+    to_held = [u for u in units if held_min and u.date > held_min and not (train_max and u.date < train_max)]
+    taken = {u.id for u in to_train} | {u.id for u in to_held}
+    out = {u.id: "train" for u in to_train}
+    out |= temporal_split([u for u in units if u.id not in taken])
+    ordered = sorted(to_held, key=lambda u: (u.date, u.id))
+    val_at = _cut([u.date for u in ordered], round(len(ordered) * VALIDATION_SHARE / (VALIDATION_SHARE + TEST_SHARE)))
+    out |= {u.id: "validation" if i < val_at else "test" for i, u in enumerate(ordered)}
+    return out
+
+
 def assign_splits(units: Iterable[Unit], existing: Mapping[str, str] | None = None) -> dict[str, str]:
     """id -> split for every unit id and member id; ids in `existing` keep their split."""
+    units = list(units)
     existing = dict(existing or {})
     result: dict[str, str] = {}
     pending: dict[tuple[str, str], list[Unit]] = defaultdict(list)
@@ -82,9 +117,12 @@ def assign_splits(units: Iterable[Unit], existing: Mapping[str, str] | None = No
             pending[u.group].append(u)
         else:
             undated.append(u)
+    bounds = group_bounds(units, result)
     for group in sorted(pending):
-        for uid, split in temporal_split(pending[group]).items():
-            result[uid] = split
+        if group in bounds:
+            result.update(batch_split(pending[group], *bounds[group]))
+        else:
+            result.update(temporal_split(pending[group]))
     for u in undated:
         result[u.id] = hash_split(u.id)
     by_id = {u.id: u for grp in pending.values() for u in grp} | {u.id: u for u in undated}
@@ -118,7 +156,60 @@ def reconcile(assignment: Mapping[str, str], clusters) -> tuple[dict[str, str], 
 
 
 RULE = ("temporal per (corpus, outlet): latest ~10% test, ~10% before validation, cut moved to a date boundary "
-        "within the slack; undated by blake2b(id); duplicate clusters share one split")
+        "within the slack; undated by blake2b(id); duplicate clusters share one split; new ids never make a train "
+        "article newer than a validation/test article of their (corpus, outlet)")
+
+
+def temporal_violations(rows: Iterable[Mapping], released: frozenset[str] = frozenset()) -> list[str]:
+    """One line per (corpus, outlet) whose built rows hold a train article dated after a validation/test article.
+
+    Rows need id, corpus, outlet, published, split. A pair of two `released` articles is not reported: a release
+    cannot be changed within its major version, so only what was added since can break the rule."""
+    groups: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        if r["published"]:
+            kind = "train" if r["split"] == "train" else "held"
+            groups[(r["corpus"], r["outlet"])][kind + ("" if r["id"] in released else "_new")].append(
+                (r["published"][:10], r["id"]))
+    problems = []
+    for (corpus, outlet), g in sorted(groups.items()):
+        train, held = g["train"] + g["train_new"], g["held"] + g["held_new"]
+        pairs = [(max(g["train_new"]), min(held)) if g["train_new"] and held else None,
+                 (max(train), min(g["held_new"])) if train and g["held_new"] else None]
+        broken = [(t, h) for t, h in filter(None, pairs) if t[0] > h[0]]
+        if broken:
+            (t_date, t_id), (h_date, h_id) = max(broken)
+            n = sum(d > h_date for d, _ in train)
+            problems.append(f"temporal rule broken in {corpus}/{outlet}: {n} train article(s) dated after "
+                            f"validation/test article {h_id} ({h_date}), latest {t_id} ({t_date})")
+    return problems
+
+
+def repair_temporal(assignment: Mapping[str, str], units: Iterable[Unit]) -> tuple[dict[str, str], int]:
+    """Unreleased splits only: move the fewest clusters that make each (corpus, outlet) obey the temporal rule.
+
+    Either the train units dated after the earliest held-out unit go to validation, or the held-out units dated
+    before the latest train unit go to train, whichever moves fewer. Returns the new assignment and the ids moved."""
+    out = dict(assignment)
+    by_group: dict[tuple[str, str], list[Unit]] = defaultdict(list)
+    for u in units:
+        if u.date and u.id in out:
+            by_group[u.group].append(u)
+    moved = 0
+    for _, group in sorted(by_group.items()):
+        train = [u for u in group if out[u.id] == "train"]
+        held = [u for u in group if out[u.id] != "train"]
+        if not train or not held:
+            continue
+        held_min, train_max = min(u.date for u in held), max(u.date for u in train)
+        late_train = [u for u in train if u.date > held_min]
+        early_held = [u for u in held if u.date < train_max]
+        fix, split = (late_train, "validation") if len(late_train) <= len(early_held) else (early_held, "train")
+        for u in fix:
+            for i in (u.id, *u.member_ids):
+                moved += out.get(i) != split
+                out[i] = split
+    return out, moved
 
 
 def split_counts(assignment: Mapping[str, str]) -> dict[str, int]:
@@ -170,20 +261,32 @@ def manifest_hash(folder) -> str:
     return hashlib.sha256((Path(folder) / "manifest.json").read_bytes()).hexdigest()
 
 
-def update_splits(raw_dir, folder, reconcile_unreleased: bool = False) -> tuple[int, dict, int]:
-    """Assign every not-yet-assigned article id of the raw files in `raw_dir` and rewrite the split files in
-    `folder`; existing assignments never move (unless `reconcile_unreleased`, see `reconcile`). Returns (new ids,
-    the written manifest, ids moved by reconciling)."""
-    from .dedup import find_clusters
-    from .ingest import ingest_dir
+def update_splits(raw_dir, folder, reconcile_unreleased: bool = False,
+                  repair_temporal_unreleased: bool = False) -> tuple[int, dict, int]:
+    """Assign every not-yet-assigned article id of the locked raw files in `raw_dir` and rewrite the split files in
+    `folder`; existing assignments never move (unless, before a first release, `reconcile_unreleased` (see
+    `reconcile`) or `repair_temporal_unreleased` (see `repair_temporal`)). Returns (new ids, the written manifest,
+    ids moved)."""
+    from pathlib import Path
 
-    result = ingest_dir(raw_dir)
-    clusters = find_clusters(result.articles)
+    from .dedup import find_clusters
+    from .ingest import default_workers, ingest
+    from .paths import RELEASES_DIR
+    from .rawfiles import verified_raw_files
+    from .releases import released_ids
+    from .version import __version__
+
+    result = ingest(verified_raw_files(Path(raw_dir)), progress=True, workers=default_workers())
+    clusters = find_clusters(result.articles, keep=released_ids(RELEASES_DIR, __version__))
+    units = units_from(result.articles, clusters)
     existing = read_assignment(folder)
     moved = 0
     if reconcile_unreleased:
         existing, moved = reconcile(existing, clusters)
-    assignment = assign_splits(units_from(result.articles, clusters), existing)
+    if repair_temporal_unreleased:
+        existing, repaired = repair_temporal(existing, units)
+        moved += repaired
+    assignment = assign_splits(units, existing)
     new = len(set(assignment) - set(existing))
     details = {"rule": RULE, "test_share": TEST_SHARE, "validation_share": VALIDATION_SHARE, "date_slack": DATE_SLACK}
     return new, write_assignment(folder, {**existing, **assignment}, details), moved

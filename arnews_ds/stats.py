@@ -29,12 +29,12 @@ def _nested(df, outer: str, inner: str) -> dict[str, dict[str, int]]:
     return out
 
 
-def table_stats(tables) -> dict:
+def table_stats(tables, version: str = __version__) -> dict:
     """Counts per config/split, per label (topic), per grade (qrels) and per corpus/outlet/split (articles): the
     committed expectations (`tables` is a `tables.Tables`)."""
     import polars as pl
 
-    out: dict = {"version": __version__,
+    out: dict = {"version": version,
                  "configs": {config: {s: len(r) for s, r in splits.items()} for config, splits in tables.rows.items()}}
     grades = pl.concat([_frame(rs, {"score": pl.Int64}).select(split=pl.lit(s), grade=pl.col("score").cast(pl.String))
                         for s, rs in tables.rows.get("qrels", {}).items()] or [pl.DataFrame(schema={

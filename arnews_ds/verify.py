@@ -1,14 +1,24 @@
-"""`arnews-ds verify`: checksums, committed expected counts, split disjointness, cross-split near-duplicates and
-annotation ids (DESIGN §6-8). Returns a list of problems; the CLI exits non-zero when there is any."""
+"""`arnews-ds verify`: checksums, committed expected counts, the built split column against `splits/`, split
+disjointness, the temporal rule, cross-split near-duplicates, annotation ids, and the promises of the latest
+release record (DESIGN §6-8).
+
+Returns a list of problems, one line each; the CLI exits non-zero when there is any. A missing or unreadable file is
+a problem like any other: every check runs, and one that cannot run says why instead of stopping the others.
+"""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from . import annotations as ann
 from .lock import file_sha256
-from .paths import ANNOTATIONS, EXPECTED_STATS, PACKAGE_DIR, SPLITS_DIR
+from .paths import ANNOTATIONS, CHANGELOG, EXPECTED_STATS, PACKAGE_DIR, RELEASES_DIR, SPLITS_DIR
+from .releases import capped
 from .splits import SPLITS, read_assignment
+
+# Per config: the column holding the article id of each row (configs without one are not checked against splits).
+ID_COLUMNS = {"topic": "id", "headline": "id", "headline_refs": "id", "queries": "_id", "qrels": "query-id"}
 
 
 def _diff(expected, actual, path="") -> list[str]:
@@ -42,9 +52,37 @@ def check_splits(folder: Path) -> list[str]:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     problems = []
     for split in SPLITS:
-        data = (folder / f"{split}.ids").read_bytes()
-        if hashlib.sha256(data).hexdigest() != manifest["files"][f"{split}.ids"]:
+        path = folder / f"{split}.ids"
+        if not path.exists():
+            problems.append(f"missing split file {path}")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != manifest["files"][f"{split}.ids"]:
             problems.append(f"split file {split}.ids does not match splits manifest")
+    return problems
+
+
+def check_split_column(rows: list[dict], split_of: dict[str, str], where: str = "articles/full") -> list[str]:
+    """Every built row sits in the split `splits/` assigns to its id."""
+    lines = []
+    for r in rows:
+        want = split_of.get(r["id"])
+        if want is None:
+            lines.append(f"{where}: article {r['id']} has no assignment in splits/")
+        elif r["split"] != want:
+            lines.append(f"{where}: article {r['id']} is built in {r['split']} but splits/ assigns {want}")
+    return capped(f"split mismatches in {where}", lines)
+
+
+def check_config_splits(out: Path, split_of: dict[str, str]) -> list[str]:
+    """The rows of every per-split config file belong to that split (`test_verified` is part of test)."""
+    import pyarrow.parquet as pq
+
+    problems = []
+    for config, column in ID_COLUMNS.items():
+        for path in sorted((out / "data" / config).glob("*.parquet")):
+            split = "test" if path.stem == "test_verified" else path.stem
+            ids = pq.read_table(path, columns=[column]).column(column).to_pylist()
+            problems += check_split_column([{"id": i, "split": split} for i in ids], split_of,
+                                           f"{config}/{path.stem}")
     return problems
 
 
@@ -92,27 +130,102 @@ def check_annotation_ids(known: set[str], root: Path = ANNOTATIONS) -> list[str]
     return problems
 
 
-def verify(out: Path = PACKAGE_DIR, near_duplicates: bool = True, annotations: Path = ANNOTATIONS,
-           splits_dir: Path = SPLITS_DIR, expected_stats: Path = EXPECTED_STATS) -> list[str]:
-    manifest_path = out / "data" / "manifest.json"
-    if not manifest_path.exists():
-        return [f"no build at {out}: run `arnews-ds build` first"]
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    problems = check_checksums(out, manifest)
-    if expected_stats.exists():
-        problems += _diff(json.loads(expected_stats.read_text(encoding="utf-8")), manifest["stats"])
-    else:
-        problems.append(f"no committed expected stats at {expected_stats}")
-    problems += check_splits(splits_dir)
-    import pyarrow.parquet as pq
+def check_release(out: Path, manifest: dict, rows: list[dict], releases: Path, changelog: Path) -> list[str]:
+    """The build against the newest release record in `releases/` (nothing to check before the first release)."""
+    from .releases import built_annotation_keys, compare, latest_record
+    from .splits import temporal_violations
 
-    rows = pq.read_table(out / "data" / "articles" / "full.parquet").to_pylist()
+    record = latest_record(releases)
+    version = manifest["version"]
+    if record is None:
+        return temporal_violations(rows)
+    text = changelog.read_text(encoding="utf-8") if changelog.exists() else ""
+    same_major = record.version.split(".")[0] == version.split(".")[0]
+    return (compare(record, version, rows, built_annotation_keys(out), text)
+            + temporal_violations(rows, record.ids if same_major else frozenset()))
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
+
+
+def verify(out: Path = PACKAGE_DIR, near_duplicates: bool = True, annotations: Path = ANNOTATIONS,
+           splits_dir: Path = SPLITS_DIR, expected_stats: Path = EXPECTED_STATS, releases: Path = RELEASES_DIR,
+           changelog: Path = CHANGELOG) -> list[str]:
+    from .atomic import pending_commit
+
+    problems: list[str] = []
+
+    def run(what: str, check: Callable[..., list[str]], *args) -> None:
+        try:
+            problems.extend(check(*args))
+        except Exception as exc:  # noqa: BLE001 - one check that cannot run must not hide the others
+            problems.append(f"{what}: cannot check ({_one_line(exc)})")
+
+    if pending_commit(out) is not None:
+        problems.append(f"a build was killed while swapping its output into {out}: run `arnews-ds build`")
+    manifest = _read_manifest(out, problems)
+    if manifest is not None:
+        run("checksums", check_checksums, out, manifest)
+        if expected_stats.exists():
+            run("expected stats", lambda: _diff(json.loads(expected_stats.read_text(encoding="utf-8")),
+                                                manifest["stats"]))
+        else:
+            problems.append(f"no committed expected stats at {expected_stats}")
+    run("splits", check_splits, splits_dir)
     # The split files read leniently: still meaningful when they overlap (already reported above).
     split_of = {i: split for split in SPLITS if (splits_dir / f"{split}.ids").exists()
                 for i in (splits_dir / f"{split}.ids").read_text(encoding="ascii").split()}
-    known = set(split_of)
-    problems += check_cluster_splits(out, split_of)
-    problems += check_annotation_ids(known, annotations)
-    if near_duplicates:
-        problems += check_cross_split_duplicates(rows)
+    rows = built_articles(out, problems)
+    if rows is not None:
+        run("split column", check_split_column, rows, split_of)
+        if manifest is not None:
+            run("release record", check_release, out, manifest, rows, releases, changelog)
+        if near_duplicates:
+            run("cross-split duplicates", check_cross_split_duplicates, rows)
+    if (out / "data").is_dir():
+        run("config splits", check_config_splits, out, split_of)
+    if (out / "data" / "duplicates.tsv").exists():
+        run("duplicate clusters", check_cluster_splits, out, split_of)
+    run("annotation ids", check_annotation_ids, set(split_of), annotations)
     return problems
+
+
+def _read_manifest(out: Path, problems: list[str]) -> dict | None:
+    path = out / "data" / "manifest.json"
+    if not path.exists():
+        problems.append(f"no build at {out} (no data/manifest.json): run `arnews-ds build` first")
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        problems.append(f"data/manifest.json is unreadable ({_one_line(exc)}): run `arnews-ds build`")
+        return None
+
+
+def built_articles(out: Path, problems: list[str]) -> list[dict] | None:
+    """The built `articles` rows, or None (a missing file is already a checksum finding)."""
+    import pyarrow.parquet as pq
+
+    path = out / "data" / "articles" / "full.parquet"
+    if not path.exists():
+        return None
+    try:
+        return pq.read_table(path).to_pylist()
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a damaged file
+        problems.append(f"data/articles/full.parquet is unreadable ({_one_line(exc)})")
+        return None
+
+
+def record_release(out: Path = PACKAGE_DIR, releases: Path = RELEASES_DIR, **verify_paths):
+    """Write the release record of a build that verifies clean; returns (path, record). Raises ReleaseError."""
+    from .releases import ReleaseError, built_annotation_keys, make_record, write_record
+
+    problems = verify(out, releases=releases, **verify_paths)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ReleaseError(f"verify found {len(problems)} problem(s), e.g. {problems[0]}{more}: a release record is "
+                           "only written for a clean build")
+    manifest = json.loads((out / "data" / "manifest.json").read_text(encoding="utf-8"))
+    record = make_record(manifest["version"], built_articles(out, problems), built_annotation_keys(out))
+    return write_record(record, releases), record

@@ -91,3 +91,12 @@ def write_raw(root: Path) -> Path:
     (root / "aawsat-pages").mkdir(parents=True, exist_ok=True)
     shutil.copy(FIXTURES / "aawsat_pages" / "two_pages.txt", root / "aawsat-pages" / "000_fixture.txt")
     return root
+
+
+def write_lock(raw: Path) -> Path:
+    """A lock pinning every file of a synthetic raw folder (builds read only locked files), next to the folder."""
+    from arnews_ds.lock import dump_lock, make_lock
+
+    path = raw.parent / f"{raw.name}.lock.json"
+    dump_lock(make_lock(raw), path)
+    return path

@@ -73,9 +73,11 @@ def fixture_build(tmp_path_factory):
     write_assignment(splits_dir, assignment, {"rule": "fixture"})
     kept = [a for a in result.articles if clusters.cluster_of[a.id] == a.id]
     _write_annotations(root / "annotations", kept, assignment)
-    kwargs = dict(annotations=root / "annotations", splits_dir=splits_dir, expected_stats=root / "expected.json")
-    first = build(raw, root / "out1", progress=False, update_expected=True, **kwargs)
-    second = build(raw, root / "out2", progress=False, **kwargs)
+    kwargs = dict(annotations=root / "annotations", splits_dir=splits_dir, expected_stats=root / "expected.json",
+                  releases=root / "releases")
+    lock = synthetic.write_lock(raw)
+    first = build(raw, root / "out1", progress=False, update_expected=True, lock_path=lock, **kwargs)
+    second = build(raw, root / "out2", progress=False, lock_path=lock, **kwargs)
     return root, first, second, kwargs
 
 
@@ -98,7 +100,7 @@ def test_datatrove_engine_builds_the_same_bytes(fixture_build):
     root, first, _, kwargs = fixture_build
     kwargs = {k: v for k, v in kwargs.items() if k != "expected_stats"}
     third = build(root / "raw", root / "out3", progress=False, engine=Engine("datatrove", workers=2, partitions=2),
-                  **kwargs)
+                  lock_path=root / "raw.lock.json", **kwargs)
     assert third.manifest["files"] == first.manifest["files"] and third.accounting == first.accounting
     for rel in ["README.md", "croissant.json", "data/manifest.json"]:
         assert (root / "out3" / rel).read_bytes() == (root / "out1" / rel).read_bytes(), rel
@@ -257,11 +259,11 @@ def test_publish_dry_run_validates_offline(fixture_build):
     from arnews_ds.publish import PublishError, publish
     from arnews_ds.version import __version__
 
-    root, _, _, _ = fixture_build
-    files = publish("org/arnews_ds", f"v{__version__}", folder=root / "out1", dry_run=True)
+    root, _, _, kwargs = fixture_build
+    files = publish("org/arnews_ds", f"v{__version__}", folder=root / "out1", dry_run=True, **kwargs)
     assert "README.md" in files and "data/topic/train.parquet" in files
     with pytest.raises(PublishError, match="does not match"):
-        publish("org/arnews_ds", "v0.0.1", folder=root / "out1", dry_run=True)
+        publish("org/arnews_ds", "v0.0.1", folder=root / "out1", dry_run=True, **kwargs)
 
 
 def test_topic_test_labels_are_the_resolved_gold(fixture_build):

@@ -33,7 +33,7 @@ def dataset(tmp_path_factory) -> tuple[Path, dict]:
     _write_annotations(root / "annotations", kept, assignment)
     out = root / "out"
     build(raw, out, progress=False, annotations=root / "annotations", splits_dir=root / "splits",
-          expected_stats=root / "expected.json")
+          expected_stats=root / "expected.json", lock_path=synthetic.write_lock(raw), releases=root / "releases")
     manifest = json.loads((out / "data" / "manifest.json").read_text(encoding="utf-8"))
     write_croissant(out, croissant_metadata(manifest["stats"], manifest["files"], LABELS))
     return out, manifest

@@ -60,6 +60,20 @@ def test_local_executor_equals_inprocess(raw, inprocess, tmp_path, workers, part
     assert kept == sum(1 for i, rep in inprocess[1].cluster_of.items() if i == rep)
 
 
+def test_local_executor_equals_inprocess_with_released_ids(raw, inprocess, tmp_path):
+    # Release every member of the largest cluster but its representative: they must become representatives,
+    # never two in one cluster, and the datatrove engine must pin them exactly as the in-process one does.
+    biggest = max(inprocess[1].clusters, key=lambda c: len(c.members))
+    assert len(biggest.members) >= 2
+    keep = frozenset(biggest.members)
+    files = raw_files(raw)
+    expected = ingest_and_dedup(files, Engine("inprocess", workers=1), keep=keep)
+    assert expected[1] != inprocess[1]
+    assert all(expected[1].cluster_of[i] == i for i in keep)
+    result = ingest_and_dedup(files, Engine("datatrove", workers=2, partitions=3, work=tmp_path / "work"), keep=keep)
+    _assert_same(expected, result)
+
+
 def test_ray_single_node_equals_inprocess(raw, inprocess, tmp_path):
     ray = pytest.importorskip("ray", reason="ray is not installed (pip install -e '.[ray]')")
     ray.init(_node_ip_address="127.0.0.1", num_cpus=2, include_dashboard=False, log_to_driver=False,

@@ -7,8 +7,9 @@ signatures and add the check datatrove does not make, so the clusters equal the 
   shingles, rows whose band of the signature is equal are candidate pairs; the banding is datasketch's, as in
   `dedup.near_pairs`, so the candidates are the same. Pairs are written to `pairs/v<shard>/<band>.npy`.
 - `VerifyPairs` (one task per shard): each distinct candidate pair is kept when the true Jaccard of its shingle
-  sets reaches the threshold (shingles are memory-mapped: only the pages of checked articles are read).
-- `ClusterIds` (one task): exact groups and verified pairs joined by union-find, then `dedup.assemble_clusters`;
+  sets reaches the threshold (pairs already joined are skipped unless released ids are pinned) (shingles are memory-mapped: only the pages of checked articles are read).
+- `ClusterIds` (one task): exact groups and verified pairs joined by union-find (released ids pinned, unions in
+  `find_clusters`' order), then `dedup.assemble_clusters`;
   writes `duplicates.tsv` as `dedup.cluster_records`.
 - `KeepRepresentatives` (one task per partition): drops cluster members, yielding the de-duplicated set.
 
@@ -93,9 +94,12 @@ class VerifyPairs(PipelineStep):
     name = "arnews verify pairs"
     type = "🫂 - DEDUP"
 
-    def __init__(self, work: str, partitions: int, bands: int, threshold: float = dedup.THRESHOLD):
+    def __init__(self, work: str, partitions: int, bands: int, threshold: float = dedup.THRESHOLD,
+                 every_pair: bool = False):
         super().__init__()
         self.work, self.partitions, self.bands, self.threshold = work, partitions, bands, threshold
+        # With released ids pinned, a pair already joined here may still decide a union in `ClusterIds`.
+        self.every_pair = every_pair
 
     def run(self, data=None, rank: int = 0, world_size: int = 1):
         folder = get_datafolder(self.work)
@@ -113,7 +117,7 @@ class VerifyPairs(PipelineStep):
 
         uf, edges = {}, []
         for i, j in pairs.tolist():
-            if _find(uf, i) == _find(uf, j):  # already joined through verified pairs: no check needed
+            if not self.every_pair and _find(uf, i) == _find(uf, j):  # already joined: no check needed
                 continue
             if dedup.jaccard(shingle_set(i), shingle_set(j)) >= self.threshold:
                 uf[_find(uf, j)] = _find(uf, i)
@@ -136,9 +140,10 @@ class ClusterIds(PipelineStep):
     name = "arnews clusters"
     type = "🫂 - DEDUP"
 
-    def __init__(self, work: str, partitions: int, shards: int):
+    def __init__(self, work: str, partitions: int, shards: int, keep: tuple[str, ...] = ()):
         super().__init__()
         self.work, self.partitions, self.shards = work, partitions, shards
+        self.keep = keep  # released ids: pinned in the union-find, first in the representative rule
 
     def run(self, data=None, rank: int = 0, world_size: int = 1):
         folder = get_datafolder(self.work)
@@ -146,16 +151,25 @@ class ClusterIds(PipelineStep):
         a = index.arrays
         ids = a["ids"].tolist()
         keys = a["exact"].view(np.dtype((np.void, 16))).ravel().tolist()
-        uf = dedup.UnionFind(len(ids))
+        keep = frozenset(self.keep)
+        released = [i in keep for i in ids]
+        uf = dedup.UnionFind(len(ids), (n for n, r in enumerate(released) if r))
+        # Unions in `find_clusters`' order (pins make the outcome order-dependent): exact links, then near pairs,
+        # each in id order; the global index is partition-major, so order by id explicitly.
+        by_id = sorted(range(len(ids)), key=ids.__getitem__)
+        position = np.empty(len(ids), dtype=np.int64)
+        position[by_id] = np.arange(len(ids))
         first_of: dict[bytes, int] = {}
-        for i, key in enumerate(keys):
-            uf.union(first_of.setdefault(key, i), i)
-        for shard in range(self.shards):
-            for i, j in rec.load_array(folder, f"{rec.EDGES}/{shard:05d}.npy").tolist():
-                uf.union(i, j)
-        rank_keys = [dedup.rank_key(t, n, p if has else None, i) for t, n, p, has, i in
+        for i in by_id:
+            uf.union(first_of.setdefault(keys[i], i), i)
+        edges = [rec.load_array(folder, f"{rec.EDGES}/{shard:05d}.npy") for shard in range(self.shards)]
+        edges = np.concatenate(edges) if edges else np.empty((0, 2), dtype=np.int64)
+        ends = np.sort(position[edges], axis=1)
+        for p, q in ends[np.lexsort((ends[:, 1], ends[:, 0]))].tolist():
+            uf.union(by_id[p], by_id[q])
+        rank_keys = [dedup.rank_key(t, n, p if has else None, i, r) for t, n, p, has, i, r in
                      zip(a["no_title"].tolist(), a["body_chars"].tolist(), a["published"].tolist(),
-                         a["has_published"].tolist(), ids)]
+                         a["has_published"].tolist(), ids, released)]
         clusters = dedup.assemble_clusters(ids, keys, rank_keys, uf)
         rows = dedup.cluster_records(clusters)
         self.stat_update("duplicates", value=len(rows), unit="corpus")

@@ -8,10 +8,11 @@ the number of workers or partitions: every stage sorts what it reads (see `recor
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,14 +42,17 @@ class Plan:
     rows: int
     readers: int  # read tasks (each reads every `readers`-th file)
     bucketers: int  # buckets tasks (each takes every `bucketers`-th band)
+    keep: tuple[str, ...] = ()  # released ids (sorted): they stay representatives, never two in one cluster
 
     def manifest(self) -> dict:
         return {"files": [[fmt, path, Path(path).stat().st_size] for fmt, path in self.files],
                 "partitions": self.partitions, "shards": self.shards, "bands": self.bands, "rows": self.rows,
-                "readers": self.readers, "bucketers": self.bucketers}
+                "readers": self.readers, "bucketers": self.bucketers,
+                "keep_sha256": hashlib.sha256("\n".join(self.keep).encode()).hexdigest()}
 
 
-def make_plan(files: dict[str, list[Path]], workers: int, partitions: int | None = None) -> Plan:
+def make_plan(files: dict[str, list[Path]], workers: int, partitions: int | None = None,
+              keep: Iterable[str] = ()) -> Plan:
     from ..dedup import lsh_bands
 
     flat = [(fmt, str(p)) for fmt, paths in files.items() for p in paths]
@@ -58,7 +62,7 @@ def make_plan(files: dict[str, list[Path]], workers: int, partitions: int | None
     # A few tasks per worker: enough to balance uneven files, few enough that starting tasks (a Ray actor, a
     # Slurm array element) costs little next to their work.
     return Plan(flat, parts, max(workers, 1), bands, rows, max(min(len(flat), 4 * workers), 1),
-                max(min(bands, 2 * workers), 1))
+                max(min(bands, 2 * workers), 1), tuple(sorted(set(keep))))
 
 
 def stages(plan: Plan, work: str) -> list[tuple[str, list, int]]:
@@ -77,8 +81,8 @@ def stages(plan: Plan, work: str) -> list[tuple[str, list, int]]:
          plan.readers),
         ("merge", [MergeSign(work), writer(rec.MERGED, "${rank}.jsonl")], plan.partitions),
         ("buckets", [LshBuckets(work, plan.partitions, plan.shards, plan.bands, plan.rows)], plan.bucketers),
-        ("verify", [VerifyPairs(work, plan.partitions, plan.bands)], plan.shards),
-        ("cluster", [ClusterIds(work, plan.partitions, plan.shards)], 1),
+        ("verify", [VerifyPairs(work, plan.partitions, plan.bands, every_pair=bool(plan.keep))], plan.shards),
+        ("cluster", [ClusterIds(work, plan.partitions, plan.shards, plan.keep)], 1),
         ("filter", [JsonlReader(f"{work}/{rec.MERGED}", compression=None), KeepRepresentatives(work),
                     writer(rec.KEPT, "${rank}.jsonl")], plan.partitions),
     ]
@@ -129,7 +133,7 @@ def executors(plan: Plan, work: str, executor: str = "local", workers: int = 1, 
 
 
 def run_pipeline(files: dict[str, list[Path]], work: Path, executor: str = "local", workers: int = 1,
-                 partitions: int | None = None, slurm: dict | None = None) -> Plan:
+                 partitions: int | None = None, slurm: dict | None = None, keep: Iterable[str] = ()) -> Plan:
     """Run (or resume) every stage in `work`; on Slurm, submit them and raise `PipelineError` until they are done.
 
     A completed task is never re-run, so a second call on the same `work` resumes; a working folder made for other
@@ -138,7 +142,7 @@ def run_pipeline(files: dict[str, list[Path]], work: Path, executor: str = "loca
         import datatrove  # noqa: F401
     except ImportError:
         raise PipelineError("the datatrove engine needs the datatrove extra: pip install -e '.[datatrove]'") from None
-    plan = make_plan(files, workers, partitions)
+    plan = make_plan(files, workers, partitions, keep)
     work.mkdir(parents=True, exist_ok=True)
     marker = work / "plan.json"
     manifest = plan.manifest()
