@@ -15,7 +15,7 @@ from pathlib import Path
 from . import annotations as ann
 from .paths import ANNOTATIONS, BATCHES
 
-GUIDELINES_VERSION = "1.0"
+GUIDELINES_VERSION = ann.CURRENT_GUIDELINES
 SNIPPET = 700  # characters of body shown for topic and related judgments: enough to decide, quick to read
 
 # task -> (gold file, columns, key columns)
@@ -190,15 +190,21 @@ def pairs_by_key(rows: list[dict], key: tuple[str, ...], value: str) -> list[tup
     return out
 
 
+def _current(rows: list[dict]) -> list[dict]:
+    """The independent readings agreement is about: manual rows of the current guidelines (no adjudications)."""
+    return [r for r in rows if r["method"] == "manual" and r.get("guidelines") == ann.CURRENT_GUIDELINES]
+
+
 def agreement(root: Path = ANNOTATIONS) -> dict:
-    """Cohen's kappa (topic), weighted kappa (related grades), reference-vs-reference ROUGE (headlines)."""
+    """Cohen's kappa (topic), weighted kappa (related grades) between the two blind readings of the current
+    guidelines, reference-vs-reference ROUGE (headlines)."""
     report: dict = {}
-    topic = pairs_by_key(read_gold("topic", root), ("id",), "label")
+    topic = pairs_by_key(_current(read_gold("topic", root)), ("id",), "label")
     if topic:
         a, b = zip(*topic)
         report["topic"] = {"double_labeled": len(topic), "raw_agreement": sum(x == y for x, y in topic) / len(topic),
                            "cohen_kappa": cohen_kappa(list(a), list(b))}
-    related = pairs_by_key(read_gold("related", root), ("query_id", "doc_id"), "grade")
+    related = pairs_by_key(_current(read_gold("related", root)), ("query_id", "doc_id"), "grade")
     if related:
         a, b = zip(*related)
         report["related"] = {"double_judged_pairs": len(related),

@@ -20,7 +20,7 @@ def test_cohen_kappa_matches_sklearn():
 def test_import_validates_and_appends(tmp_path):
     known = {"a" * 16, "b" * 16}
     labels = ["politics", "sports"]
-    good = [{"id": "a" * 16, "label": "sports", "annotator": "x", "method": "manual", "guidelines": "1.0"}]
+    good = [{"id": "a" * 16, "label": "sports", "annotator": "x", "method": "manual", "guidelines": "2.0"}]
     assert an.import_rows("topic", good, known, labels, "batch.tsv", tmp_path) == 1
     with pytest.raises(an.ImportError_, match="duplicate"):
         an.import_rows("topic", good, known, labels, "again.tsv", tmp_path)
