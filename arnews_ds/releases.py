@@ -173,13 +173,14 @@ def compare(record: ReleaseRecord, version: str, article_rows: list[dict],
 
 
 def built_annotation_keys(folder: Path) -> dict[str, list[tuple[str, ...]]]:
-    """The annotation keys a build's configs carry: `test_verified` ids, `headline_refs` ids, judged pairs."""
+    """The annotation keys a build's configs carry: hand-labeled topic `test` ids, `headline_refs` ids, judged
+    pairs."""
     import pyarrow.parquet as pq
 
     def column_rows(config: str, columns: list[str]) -> list[tuple[str, ...]]:
         rows: list[tuple[str, ...]] = []
         for path in sorted((folder / "data" / config).glob("*.parquet")):
-            if config == "topic" and path.stem != "test_verified":
+            if config == "topic" and path.stem != "test":  # train/validation labels are silver
                 continue
             table = pq.read_table(path, columns=columns).to_pydict()
             rows += list(zip(*(table[c] for c in columns)))

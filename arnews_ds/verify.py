@@ -73,13 +73,13 @@ def check_split_column(rows: list[dict], split_of: dict[str, str], where: str = 
 
 
 def check_config_splits(out: Path, split_of: dict[str, str]) -> list[str]:
-    """The rows of every per-split config file belong to that split (`test_verified` is part of test)."""
+    """The rows of every per-split config file belong to that split."""
     import pyarrow.parquet as pq
 
     problems = []
     for config, column in ID_COLUMNS.items():
         for path in sorted((out / "data" / config).glob("*.parquet")):
-            split = "test" if path.stem == "test_verified" else path.stem
+            split = path.stem
             ids = pq.read_table(path, columns=[column]).column(column).to_pylist()
             problems += check_split_column([{"id": i, "split": split} for i in ids], split_of,
                                            f"{config}/{path.stem}")
