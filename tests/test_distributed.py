@@ -58,6 +58,9 @@ def test_local_executor_equals_inprocess(raw, inprocess, tmp_path, workers, part
     _assert_same(inprocess, result)
     kept = sum(1 for p in (tmp_path / "work" / "kept").glob("*.jsonl") for _ in p.open(encoding="utf-8"))
     assert kept == sum(1 for i, rep in inprocess[1].cluster_of.items() if i == rep)
+    seconds = json.loads((tmp_path / "work" / "logs" / "stage_seconds.json").read_text(encoding="utf-8"))
+    assert list(seconds) == ["read", "merge", "buckets", "verify", "cluster", "filter"]
+    assert all(s >= 0 for s in seconds.values())
 
 
 def test_local_executor_equals_inprocess_with_released_ids(raw, inprocess, tmp_path):

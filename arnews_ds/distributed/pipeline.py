@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,10 +164,15 @@ def run_pipeline(files: dict[str, list[Path]], work: Path, executor: str = "loca
             raise PipelineSubmitted(f"submitted the pipeline to Slurm (logs in {work / rec.LOGS}); "
                                     "run the same command again once its jobs have finished")
         return plan
+    seconds: dict[str, float] = {}
     for ex in chain:
+        t0 = time.perf_counter()
         ex.run()
+        seconds[Path(ex.logging_dir.path).name] = round(time.perf_counter() - t0, 1)
         if not _complete(ex):
             raise PipelineError(f"a {executor} pipeline task failed: see {ex.logging_dir.path}/logs")
+    # Wall seconds per stage of this call (a resumed stage counts only what was left): where time goes at scale.
+    (work / rec.LOGS / "stage_seconds.json").write_text(json.dumps(seconds) + "\n", encoding="utf-8")
     return plan
 
 
@@ -225,4 +231,6 @@ def summary(work: Path) -> dict:
 
     read = sum(n for p in (work / rec.COUNTS).glob("*.json")
                for *_, n in json.loads(p.read_text(encoding="utf-8"))["read"])
-    return {"articles_in": read + lines(work / rec.RECORDS / rec.REJECTIONS), "articles_out": lines(work / rec.KEPT)}
+    timings = work / rec.LOGS / "stage_seconds.json"
+    return {"articles_in": read + lines(work / rec.RECORDS / rec.REJECTIONS), "articles_out": lines(work / rec.KEPT),
+            **({"stage_s": json.loads(timings.read_text(encoding="utf-8"))} if timings.exists() else {})}
