@@ -35,7 +35,8 @@ def main() -> int:
         t0 = time.perf_counter()
         results[name] = ingest_and_dedup(files, Engine(name, workers=args.workers), keep=keep)
         times[name] = round(time.perf_counter() - t0, 1)
-    report = {"wall_s": times, "released_ids_pinned": len(keep), **agreement(results["inprocess"], results["datatrove"])}
+    report = {"wall_s": times, "released_ids_pinned": len(keep),
+              **agreement(results["inprocess"], results["datatrove"])}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2))
